@@ -1,7 +1,20 @@
 package dev.sidewatch;
 
+import dev.sidewatch.cli.Cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.time.Clock;
+
+/** Parses the command line, loads and validates the config, starts the command; nothing else. */
 public final class Main {
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("sidewatch");
+        var cli = new Cli(System.getenv(), System.in, new FileOutputStream(FileDescriptor.out), System.err, Clock.systemUTC());
+        int exit = cli.run(args);
+        System.out.flush();
+        if (exit != 0 || !"run".equals(args.length == 0 ? "run" : args[0])) System.exit(exit);
     }
 }

@@ -1,0 +1,104 @@
+package dev.sidewatch.pipeline;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses one line that should hold exactly one JSON object into mutable maps and lists, in a single
+ * streaming pass. Returns null (the caller keeps the line as text) for anything else: invalid JSON, a
+ * top-level number, string or array, trailing content, or nesting deeper than {@link #MAX_DEPTH}.
+ * Duplicate keys: the last value wins, as in JavaScript's JSON.parse. Integers beyond 64 bits stay
+ * exact as BigInteger.
+ */
+public final class JsonRecordParser {
+    /** SPEC 8: JSON nested deeper than 64 levels is kept as text. */
+    public static final int MAX_DEPTH = 64;
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private JsonRecordParser() {
+    }
+
+    public static Map<String, Object> parseObject(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            return parseRoot(p);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static Map<String, Object> parseObject(byte[] bytes, int offset, int length) {
+        try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
+            return parseRoot(p);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reads one top-level object; null when the input is anything else. */
+    static Map<String, Object> parseRoot(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) return null;
+        Map<String, Object> root = readObject(p, 1);
+        return p.nextToken() == null ? root : null;
+    }
+
+    /** Reads any JSON value at the current token; nesting beyond {@link #MAX_DEPTH} throws {@link DepthExceeded}. */
+    public static Object readValue(JsonParser p, int depth) throws IOException {
+        JsonToken t = p.currentToken();
+        return switch (t) {
+            case START_OBJECT -> readObject(p, depth + 1);
+            case START_ARRAY -> readArray(p, depth + 1);
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT, LONG -> p.getLongValue();
+                default -> p.getBigIntegerValue();
+            };
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new IOException("unexpected token " + t);
+        };
+    }
+
+    private static Map<String, Object> readObject(JsonParser p, int depth) throws IOException {
+        if (depth > MAX_DEPTH) throw new DepthExceeded();
+        Map<String, Object> map = new LinkedHashMap<>();
+        String key;
+        while ((key = p.nextFieldName()) != null) {
+            p.nextToken();
+            map.put(key, readValue(p, depth));
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) throw new IOException("unterminated object");
+        return map;
+    }
+
+    private static List<Object> readArray(JsonParser p, int depth) throws IOException {
+        if (depth > MAX_DEPTH) throw new DepthExceeded();
+        List<Object> list = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) throw new IOException("unterminated array");
+            list.add(readValue(p, depth));
+        }
+        return list;
+    }
+
+    /** Thrown when nesting exceeds {@link #MAX_DEPTH}; callers treat the input as text. */
+    public static final class DepthExceeded extends IOException {
+        DepthExceeded() {
+            super("JSON nested deeper than " + MAX_DEPTH + " levels", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}

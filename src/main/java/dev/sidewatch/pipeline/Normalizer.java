@@ -1,0 +1,345 @@
+package dev.sidewatch.pipeline;
+
+import dev.sidewatch.event.Event;
+import dev.sidewatch.event.Event.ErrorInfo;
+import dev.sidewatch.event.Event.EventInfo;
+import dev.sidewatch.event.Event.HttpInfo;
+import dev.sidewatch.event.Event.PermissionInfo;
+import dev.sidewatch.event.Event.SourceInfo;
+import dev.sidewatch.event.Event.UserInfo;
+import dev.sidewatch.event.Kind;
+import dev.sidewatch.event.Severity;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Turns one input record into the normalised {@link Event} of SPEC section 4. Pure apart from reading
+ * the clock for {@code observed_time}: it never throws on bad data and never drops a record. Thread-safe.
+ */
+public final class Normalizer {
+    /** Marks a line cut at the line limit (SPEC 8). */
+    public static final String TRUNCATED_ATTRIBUTE = "sidewatch.truncated";
+    public static final String DEFAULT_SERVICE = "unknown_service";
+
+    private static final String[][] LEVEL_KEYS = {{"level"}, {"severity"}, {"lvl"}, {"log", "level"}, {"levelname"},
+            {"levelStr"}, {"@fields", "level"}};
+    private static final String[][] TIME_KEYS = {{"time"}, {"timestamp"}, {"@timestamp"}, {"ts"}, {"startTime"}, {"datetime"}};
+    private static final String[][] MESSAGE_KEYS = {{"msg"}, {"message"}, {"@message"}};
+    private static final String[][] STATUS_KEYS = {{"res", "statusCode"}, {"statusCode"}, {"status"},
+            {"http", "response", "status_code"}, {"http", "status_code"}, {"response", "status"}};
+    private static final String[][] METHOD_KEYS = {{"req", "method"}, {"method"}, {"http", "request", "method"},
+            {"http", "method"}, {"request", "method"}};
+    private static final String[][] PATH_KEYS = {{"req", "url"}, {"req", "path"}, {"url", "path"}, {"url"}, {"path"},
+            {"http", "target"}, {"http", "url"}, {"request", "url"}};
+    private static final String[][] ROUTE_KEYS = {{"req", "route"}, {"route"}, {"http", "route"}};
+    private static final String[][] DURATION_KEYS = {{"responseTime"}, {"duration_ms"}, {"durationMs"}, {"elapsed"},
+            {"response_time"}};
+    private static final String[][] CLIENT_IP_KEYS = {{"req", "remoteAddress"}, {"req", "ip"}, {"remoteAddress"},
+            {"client_ip"}, {"clientIp"}, {"client", "address"}, {"ip"}};
+    private static final String[][] USER_AGENT_KEYS = {{"userAgent"}, {"user_agent", "original"}, {"user_agent"},
+            {"http", "user_agent"}};
+    private static final String[][] USER_KEYS = {{"user", "id"}, {"userId"}, {"user_id"}, {"enduser", "id"}};
+
+    private final StatusLevelPolicy statusPolicy;
+    private final Redactor redactor;
+    private final Clock clock;
+    private final Consumer<String> onRedact;
+
+    /**
+     * @param onRedact told the rule name of every redaction (for {@code sidewatch_redactions_total});
+     *                 called on the normalising thread
+     */
+    public Normalizer(StatusLevelPolicy statusPolicy, Redactor redactor, Clock clock, Consumer<String> onRedact) {
+        this.statusPolicy = statusPolicy;
+        this.redactor = redactor;
+        this.clock = clock;
+        this.onRedact = onRedact;
+    }
+
+    public static Normalizer defaults() {
+        return new Normalizer(StatusLevelPolicy.MAX, Redactor.defaults(), Clock.systemUTC(), rule -> { });
+    }
+
+    /** Where records come from: the default service and the receiver, for {@code source}. */
+    public record Origin(String service, String receiver, String path) {
+        public Origin {
+            service = service == null || service.isBlank() ? DEFAULT_SERVICE : service;
+        }
+    }
+
+    /** A line or joined block: JSON objects are mapped field by field, anything else is parsed as text. */
+    public Event normalize(LogLine line, Origin origin) {
+        String text = line.text();
+        Map<String, Object> fields = null;
+        boolean block = line.multiLine();
+        if (!block && looksLikeJson(text)) fields = JsonRecordParser.parseObject(text);
+        if (fields == null) fields = block ? NodeErrorBlockParser.parse(text) : TextLineParser.parse(text);
+        if (line.truncated()) fields.put(TRUNCATED_ATTRIBUTE, Boolean.TRUE);
+        Long offset = line.offset() >= 0 ? line.offset() : null;
+        return normalizeFields(fields, origin, offset);
+    }
+
+    /**
+     * A record that is already structured (an HTTP JSON object, an OTLP log record's fields). The map is
+     * consumed: mapped fields are removed from it and what remains becomes {@code attributes}.
+     */
+    public Event normalizeFields(Map<String, Object> fields, Origin origin, Long offset) {
+        Instant observed = clock.instant();
+        // pino and bunyan records carry a numeric level or pid/hostname; only there is "name" the service
+        boolean pinoLike = fields.get("level") instanceof Number || fields.containsKey("pid") || fields.containsKey("hostname");
+        int level = takeLevel(fields);
+        Instant time = takeTime(fields);
+        String message = takeMessage(fields);
+        String service = takeService(fields, pinoLike);
+        var trace = TraceContextExtractor.extract(fields);
+        PermissionInfo permission = PermissionDenialDetector.detectStructured(fields);
+        HttpInfo http = takeHttp(fields);
+        ErrorInfo error = ErrorExtractor.take(fields);
+        EventInfo event = takeEvent(fields);
+        UserInfo user = takeUser(fields);
+        if (permission == null) permission = PermissionDenialDetector.detect(error, message, http, event, fields);
+        if (message == null && error != null) message = error.message();
+
+        Kind kind = Kind.LOG;
+        if (error != null) kind = Kind.EXCEPTION;
+        if (http != null && http.statusCode() != null && (http.method() != null || http.path() != null)) kind = Kind.HTTP_REQUEST;
+        if (http != null && Integer.valueOf(401).equals(http.statusCode()) || isAuthFailure(event)) kind = Kind.AUTH_FAILURE;
+        if (permission != null) kind = Kind.PERMISSION_DENIED;
+
+        int severityNumber = statusPolicy.apply(level, http == null ? null : http.statusCode());
+        if (severityNumber == 0) severityNumber = Severity.INFO.number();
+        if (permission != null) severityNumber = Math.max(severityNumber, Severity.WARN.number());
+        Severity severity = Severity.ofNumber(severityNumber);
+
+        if (redactor.enabled()) {
+            message = redactor.redactString(message, onRedact);
+            if (error != null) error = new ErrorInfo(error.type(), redactor.redactString(error.message(), onRedact),
+                    error.code(), redactor.redactString(error.stack(), onRedact));
+            if (http != null) http = new HttpInfo(http.method(), redactor.redactString(http.path(), onRedact), http.route(),
+                    http.statusCode(), http.durationMs(), http.clientIp(), http.userAgent());
+            if (permission != null && permission.resource() != null) permission = new PermissionInfo(permission.type(),
+                    redactor.redactString(permission.resource(), onRedact), permission.source());
+            redactor.redactValue(fields, onRedact);
+        }
+        SourceInfo source = origin.receiver() == null ? null : new SourceInfo(origin.receiver(), origin.path(), offset);
+        return new Event(time, observed, service != null ? service : origin.service(), severity, severityNumber, kind,
+                message, trace == null ? null : trace.traceId(), trace == null ? null : trace.spanId(), http, permission,
+                error, event, user, fields, source);
+    }
+
+    private static boolean looksLikeJson(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '{') return true;
+            if (c != ' ' && c != '\t') return false;
+        }
+        return false;
+    }
+
+    private static int takeLevel(Map<String, Object> fields) {
+        for (String[] key : LEVEL_KEYS) {
+            Object value = Fields.get(fields, key);
+            if (value == null) continue;
+            int n = LevelMapper.severityNumber(value);
+            if (n > 0) {
+                Fields.take(fields, key);
+                return n;
+            }
+        }
+        return 0;
+    }
+
+    private static Instant takeTime(Map<String, Object> fields) {
+        for (String[] key : TIME_KEYS) {
+            Object value = fields.get(key[0]);
+            if (value == null) continue;
+            Instant t = TimestampParser.parse(value);
+            if (t != null) {
+                fields.remove(key[0]);
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String takeMessage(Map<String, Object> fields) {
+        for (String[] key : MESSAGE_KEYS) {
+            Object value = fields.get(key[0]);
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                fields.remove(key[0]);
+                return Fields.string(value);
+            }
+        }
+        // log4js: data is the list of logged arguments
+        if (fields.get("data") instanceof List<?> data && !data.isEmpty() && fields.containsKey("categoryName")) {
+            var parts = new ArrayList<String>();
+            boolean allStrings = true;
+            for (Object part : data) {
+                if (part instanceof String s) parts.add(s);
+                else allStrings = false;
+            }
+            if (allStrings) fields.remove("data");
+            return parts.isEmpty() ? null : String.join(" ", parts);
+        }
+        return null;
+    }
+
+    private static String takeService(Map<String, Object> fields, boolean loggerRecord) {
+        Object service = fields.get("service");
+        if (service instanceof String s && !s.isBlank()) {
+            fields.remove("service");
+            return s;
+        }
+        String name = Fields.nonBlank(Fields.get(fields, "service", "name"));
+        if (name != null) {
+            Fields.take(fields, "service", "name");
+            return name;
+        }
+        String dd = Fields.nonBlank(Fields.get(fields, "dd", "service"));
+        if (dd != null) {
+            Fields.take(fields, "dd", "service");
+            return dd;
+        }
+        if (loggerRecord && fields.get("name") instanceof String pinoName && !pinoName.isBlank()) {
+            fields.remove("name");
+            return pinoName;
+        }
+        return null;
+    }
+
+    private static HttpInfo takeHttp(Map<String, Object> fields) {
+        Integer status = null;
+        for (String[] key : STATUS_KEYS) {
+            status = Fields.intIn(Fields.get(fields, key), 100, 599);
+            if (status != null) {
+                Fields.take(fields, key);
+                break;
+            }
+        }
+        String method = null;
+        for (String[] key : METHOD_KEYS) {
+            Object value = Fields.get(fields, key);
+            if (value instanceof String s && isMethod(s)) {
+                Fields.take(fields, key);
+                method = s.toUpperCase(Locale.ROOT);
+                break;
+            }
+        }
+        if (status == null && method == null) return null;
+        String path = null;
+        for (String[] key : PATH_KEYS) {
+            if (Fields.get(fields, key) instanceof String s && !s.isEmpty()) {
+                Fields.take(fields, key);
+                path = pathOf(s, fields);
+                break;
+            }
+        }
+        String route = takeString(fields, ROUTE_KEYS);
+        Double duration = null;
+        for (String[] key : DURATION_KEYS) {
+            duration = Fields.decimal(Fields.get(fields, key));
+            if (duration != null) {
+                Fields.take(fields, key);
+                break;
+            }
+        }
+        String clientIp = takeString(fields, CLIENT_IP_KEYS);
+        String userAgent = null;
+        Object headers = Fields.get(fields, "req", "headers");
+        if (headers instanceof Map<?, ?> h && h.get("user-agent") instanceof String ua) {
+            userAgent = ua;
+            h.remove("user-agent");
+        }
+        if (userAgent == null) userAgent = takeString(fields, USER_AGENT_KEYS);
+        return new HttpInfo(method, path, route, status, duration, clientIp, userAgent);
+    }
+
+    /** The path without query string; a query is kept as the {@code url.query} attribute. */
+    private static String pathOf(String url, Map<String, Object> fields) {
+        String path = url;
+        int scheme = path.indexOf("://");
+        if (scheme > 0 && scheme < 10) {
+            int slash = path.indexOf('/', scheme + 3);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            fields.putIfAbsent("url.query", path.substring(q + 1));
+            path = path.substring(0, q);
+        }
+        return path;
+    }
+
+    private static boolean isMethod(String s) {
+        if (s.isEmpty() || s.length() > 16) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) return false;
+        }
+        return true;
+    }
+
+    private static EventInfo takeEvent(Map<String, Object> fields) {
+        String name = null;
+        String category = null;
+        String outcome = null;
+        if (fields.get("event") instanceof String s) {
+            name = s;
+            fields.remove("event");
+        } else {
+            Object cat = Fields.get(fields, "event", "category");
+            if (cat instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof String first) {
+                category = first;
+                if (list.size() == 1) Fields.take(fields, "event", "category");
+            } else if (cat instanceof String c) {
+                category = c;
+                Fields.take(fields, "event", "category");
+            }
+            name = takeString(fields, new String[][]{{"event", "name"}, {"event", "action"}});
+            outcome = takeString(fields, new String[][]{{"event", "outcome"}});
+        }
+        if (outcome == null && fields.get("outcome") instanceof String o) {
+            outcome = o;
+            fields.remove("outcome");
+        }
+        List<String> tags = null;
+        if (fields.get("tags") instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(t -> t instanceof String)) {
+            tags = list.stream().map(String.class::cast).toList();
+            fields.remove("tags");
+        }
+        if (name == null && category == null && outcome == null && tags == null) return null;
+        return new EventInfo(category, name, outcome, tags);
+    }
+
+    private static boolean isAuthFailure(EventInfo event) {
+        return event != null && "authentication".equalsIgnoreCase(event.category()) && "failure".equalsIgnoreCase(event.outcome());
+    }
+
+    private static UserInfo takeUser(Map<String, Object> fields) {
+        for (String[] key : USER_KEYS) {
+            String id = Fields.nonBlank(Fields.get(fields, key));
+            if (id != null) {
+                Fields.take(fields, key);
+                return new UserInfo(id);
+            }
+        }
+        return null;
+    }
+
+    private static String takeString(Map<String, Object> fields, String[][] keys) {
+        for (String[] key : keys) {
+            Object value = Fields.get(fields, key);
+            if (value instanceof String s && !s.isEmpty()) {
+                Fields.take(fields, key);
+                return s;
+            }
+        }
+        return null;
+    }
+}
