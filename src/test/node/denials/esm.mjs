@@ -1,0 +1,2 @@
+import fs from 'node:fs'; const SECRET = process.argv[2] || '/srv/secret';
+fs.readFileSync(`${SECRET}/token.txt`);

@@ -1,0 +1,2 @@
+const fs = require('node:fs');
+fs.writeFileSync(`${__dirname}/out.txt`, 'x');

@@ -1,0 +1,1 @@
+console.log(Deno.env.get("HOME"));

@@ -1,0 +1,2 @@
+const SECRET = Deno.args[0] ?? "/srv/secret";
+Deno.readTextFileSync(`${SECRET}/token.txt`);

@@ -1,0 +1,1 @@
+new Deno.Command("ls").outputSync();

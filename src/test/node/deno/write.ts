@@ -1,0 +1,1 @@
+Deno.writeTextFileSync(new URL("./out.txt", import.meta.url), "x");
