@@ -77,7 +77,7 @@ public final class Cli {
         } catch (ConfigException e) {
             reportConfigErrors(e);
             return USAGE;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             stderr.println("sidewatch: " + describe(e));
             return RUNTIME_FAILURE;
         }

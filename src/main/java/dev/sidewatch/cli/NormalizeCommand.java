@@ -9,8 +9,6 @@ import dev.sidewatch.receiver.LineFramer;
 
 import java.io.BufferedOutputStream;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,8 +60,11 @@ final class NormalizeCommand {
         return exit;
     }
 
-    static OutputStream systemOut() {
-        return new FileOutputStream(FileDescriptor.out);
+    /** Normalises one stream as if it were the file {@code path}; for tests and tools. */
+    void normalizeStream(InputStream in, String path, OutputStream out) throws IOException {
+        JsonGenerator gen = EventJson.generator(out);
+        process(in, new Normalizer.Origin(service, "file", path), gen);
+        gen.flush();
     }
 
     private void process(InputStream in, Normalizer.Origin origin, JsonGenerator gen) throws IOException {

@@ -251,12 +251,12 @@ public final class Normalizer {
         }
         String clientIp = takeString(fields, CLIENT_IP_KEYS);
         String userAgent = null;
-        Object headers = Fields.get(fields, "req", "headers");
-        if (headers instanceof Map<?, ?> h && h.get("user-agent") instanceof String ua) {
+        if (Fields.get(fields, "req", "headers", "user-agent") instanceof String ua) {
             userAgent = ua;
-            h.remove("user-agent");
+            Fields.take(fields, "req", "headers", "user-agent");
+        } else {
+            userAgent = takeString(fields, USER_AGENT_KEYS);
         }
-        if (userAgent == null) userAgent = takeString(fields, USER_AGENT_KEYS);
         return new HttpInfo(method, path, route, status, duration, clientIp, userAgent);
     }
 

@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class Redactor {
     public static final String REDACTED = "[REDACTED]";
-    public static final Redactor DISABLED = new Redactor(false, List.of(), List.of(), List.of());
 
     private static final Pattern DEFAULT_KEYS = Pattern.compile(
             "password|passwd|secret|token|api[-_]?key|authorization|cookie|set-cookie|session|credential",
@@ -31,6 +30,7 @@ public final class Redactor {
     private static final Rule PEM = new Rule("pem_private_key", "-----BEGIN",
             Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"));
     private static final int MAX_CACHED_KEYS = 4096;
+    public static final Redactor DISABLED = new Redactor(false, List.of(), List.of(), List.of());
 
     private final boolean enabled;
     private final Set<String> allowKeys;
@@ -46,7 +46,7 @@ public final class Redactor {
         this.allowKeys = Set.copyOf(allowKeys.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList());
         this.extraKeys = extraKeys.isEmpty() ? null : Pattern.compile(
                 String.join("|", extraKeys.stream().map(Pattern::quote).toList()), Pattern.CASE_INSENSITIVE);
-        var rules = new ArrayList<>(List.of(PEM, JWT, BEARER, AWS_KEY));
+        var rules = new ArrayList<>(List.of(PEM, BEARER, JWT, AWS_KEY));
         for (int i = 0; i < extraPatterns.size(); i++) {
             rules.add(new Rule("extra_pattern", null, Pattern.compile(extraPatterns.get(i))));
         }
