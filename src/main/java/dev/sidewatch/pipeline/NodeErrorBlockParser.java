@@ -17,7 +17,7 @@ final class NodeErrorBlockParser {
     private static final Pattern BRACKET_ERROR_LINE = Pattern.compile("\\[([A-Z][A-Za-z0-9_$]*)(?:: (.*))?](?: \\{)?");
     private static final Pattern TAIL_FIELD = Pattern.compile(
             "\\s*(code|permission|resource|syscall|address|port|path): (?:'((?:[^'\\\\]|\\\\.)*)'|(\\d+)),?\\s*");
-    private static final Pattern NODE_WARNING = Pattern.compile("\\(node:(\\d+)\\) ([A-Za-z]*Warning): (.*)");
+    private static final Pattern NODE_WARNING = Pattern.compile("\\(node:(\\d+)\\) (?:\\[([A-Z0-9]+)] )?([A-Za-z]*Warning): (.*)");
 
     private NodeErrorBlockParser() {
     }
@@ -77,9 +77,10 @@ final class NodeErrorBlockParser {
         Matcher m = NODE_WARNING.matcher(lines[0]);
         fields.put("level", "warn");
         if (m.matches()) {
-            fields.put("message", m.group(3));
+            fields.put("message", m.group(4));
             fields.put("pid", Long.valueOf(m.group(1)));
-            fields.put("warning.type", m.group(2));
+            fields.put("warning.type", m.group(3));
+            if (m.group(2) != null) fields.put("warning.code", m.group(2));
         } else {
             fields.put("message", lines[0]);
         }

@@ -24,7 +24,7 @@ public final class NodeErrorJoiner {
             "(?:Uncaught )?(?:[A-Z][A-Za-z0-9_$]*(?:Error|Exception)|Error|NotCapable|PermissionDenied)(?: \\[[A-Z0-9_]+])?(?:: .*)?");
     private static final Pattern BRACKET_ERROR_LINE = Pattern.compile("\\[[A-Z][A-Za-z0-9_$]*(?:: .*)?](?: \\{)?");
     private static final Pattern CARET = Pattern.compile("\\s*\\^+\\s*");
-    private static final Pattern NODE_WARNING = Pattern.compile("\\(node:\\d+\\) \\[?[A-Za-z]*Warning.*");
+    private static final Pattern NODE_WARNING = Pattern.compile("\\(node:\\d+\\) (?:\\[[A-Z0-9]+] )?[A-Za-z]*Warning: .*");
 
     private enum State { IDLE, HEADER, PREAMBLE, BODY, AFTER_BLANK, PENDING_ERROR, DENO, WARNING }
 

@@ -55,6 +55,8 @@ final class TextLineParser {
                 f.put("message", m.group(3));
                 return f;
             }
+        } else if (first == '(' && s.startsWith("(node:")) {
+            return NodeErrorBlockParser.parse(s);
         } else if (first == '[') {
             if ((m = LOG4JS_BASIC.matcher(s)).matches()) {
                 f.put("timestamp", m.group(1).replace(',', '.'));
