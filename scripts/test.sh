@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, golden, process and end-to-end tests. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/jdk.sh
+command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq maven; }
+echo "sidewatch tests with $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+exec mvn -B -ntp verify "$@"
