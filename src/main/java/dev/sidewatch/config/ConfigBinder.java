@@ -51,15 +51,17 @@ final class ConfigBinder {
                 s.sections("files", f -> new FileReceiverConfig(
                         f.required("path", Values::globProblem),
                         f.string("service", null),
-                        f.choice("start_at", StartAt.values(), Section::lowerCase, FileReceiverConfig.DEFAULT_START_AT),
-                        f.choice("format", FileFormat.values(), Section::lowerCase, FileReceiverConfig.DEFAULT_FORMAT))));
+                        f.choice("start_at", StartAt.values(), Section::lowerCase,
+                                FileReceiverConfig.DEFAULT_START_AT),
+                        f.choice("format", FileFormat.values(), Section::lowerCase,
+                                FileReceiverConfig.DEFAULT_FORMAT))));
     }
 
     private static RedactionConfig redaction(Section s) {
         return new RedactionConfig(
                 s.bool("enabled", RedactionConfig.DEFAULT_ENABLED),
-                s.strings("allow_keys", key -> null),
-                s.strings("extra_keys", key -> null),
+                s.strings("allow_keys"),
+                s.strings("extra_keys"),
                 s.strings("extra_patterns", Values::regexProblem));
     }
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Applies {@code SIDEWATCH_*} environment variables onto the YAML tree before binding.
@@ -39,26 +40,26 @@ final class EnvOverrides {
     private EnvOverrides() {
     }
 
-    /** One variable: the key it names, as levels of the tree and as a path. */
-    private record Override(String variable, List<String> levels, String path, boolean fromFile, String value) {
+    /** One variable: the key it sets, as levels of the tree and as a key path. */
+    private record Assignment(String variable, List<String> levels, String path, boolean fromFile, String value) {
     }
 
     /** Applies every {@code SIDEWATCH_*} variable of {@code env} to {@code root}; may read secret files. */
     static void apply(ObjectNode root, Map<String, String> env, Problems problems) {
-        List<Override> overrides = new ArrayList<>();
-        env.forEach((variable, value) -> {
+        List<Assignment> overrides = new ArrayList<>();
+        new TreeMap<>(env).forEach((variable, value) -> {
             if (variable.startsWith(PREFIX) && value != null && !value.isEmpty()) {
-                Override o = parse(variable, value, problems);
+                Assignment o = parse(variable, value, problems);
                 if (o != null) {
                     overrides.add(o);
                 }
             }
         });
         // parents before children and list entries in index order, so __1__ can follow __0__
-        overrides.sort(Comparator.comparing(Override::levels, EnvOverrides::compareLevels)
-                .thenComparing(Override::variable));
+        overrides.sort(Comparator.comparing(Assignment::levels, EnvOverrides::compareLevels)
+                .thenComparing(Assignment::variable));
         Map<String, String> claimed = new LinkedHashMap<>();
-        for (Override o : overrides) {
+        for (Assignment o : overrides) {
             if (!claim(o, claimed, problems)) {
                 continue;
             }
@@ -70,7 +71,7 @@ final class EnvOverrides {
         }
     }
 
-    private static Override parse(String variable, String value, Problems problems) {
+    private static Assignment parse(String variable, String value, Problems problems) {
         boolean fromFile = variable.endsWith(FILE_SUFFIX) && variable.length() > PREFIX.length() + FILE_SUFFIX.length();
         String name = variable.substring(PREFIX.length(), variable.length() - (fromFile ? FILE_SUFFIX.length() : 0));
         List<String> levels = new ArrayList<>();
@@ -83,16 +84,19 @@ final class EnvOverrides {
             }
             String key = level.toLowerCase(Locale.ROOT);
             levels.add(key);
-            path = isIndex(key) && !path.isEmpty() ? Problems.index(path, Integer.parseInt(key)) : Problems.child(path, key);
+            path = isIndex(key) && !path.isEmpty()
+                    ? Problems.index(path, Integer.parseInt(key))
+                    : Problems.child(path, key);
         }
-        return new Override(variable, List.copyOf(levels), path, fromFile, value);
+        return new Assignment(variable, List.copyOf(levels), path, fromFile, value);
     }
 
-    /** Two variables for the same key, or for a key and a key inside it, are ambiguous: neither applies. */
-    private static boolean claim(Override o, Map<String, String> claimed, Problems problems) {
+    /** Two variables for the same key, or for a key and a key inside it, are ambiguous: the later one is refused. */
+    private static boolean claim(Assignment o, Map<String, String> claimed, Problems problems) {
         for (Map.Entry<String, String> earlier : claimed.entrySet()) {
             if (Problems.isAtOrBelow(o.path(), earlier.getKey()) || Problems.isAtOrBelow(earlier.getKey(), o.path())) {
-                problems.addExactly(o.path(), "set by both " + earlier.getValue() + " and " + o.variable() + "; use one");
+                problems.addExactly(o.path(),
+                        "set by both " + earlier.getValue() + " and " + o.variable() + "; use one");
                 return false;
             }
         }
@@ -100,7 +104,7 @@ final class EnvOverrides {
         return true;
     }
 
-    private static String readSecret(Override o, Problems problems) {
+    private static String readSecret(Assignment o, Problems problems) {
         String reason;
         try {
             Path file = Path.of(o.value());
@@ -132,7 +136,7 @@ final class EnvOverrides {
     }
 
     /** Sets the value, creating missing mappings and list entries on the way; a scalar in the way is a problem. */
-    private static void put(ObjectNode root, Override o, String value, Problems problems) {
+    private static void put(ObjectNode root, Assignment o, String value, Problems problems) {
         JsonNode parent = root;
         String parentPath = "";
         List<String> levels = o.levels();
@@ -194,7 +198,7 @@ final class EnvOverrides {
         }
     }
 
-    private static String exampleWithIndex(Override o, int level) {
+    private static String exampleWithIndex(Assignment o, int level) {
         List<String> upper = o.levels().stream().map(l -> l.toUpperCase(Locale.ROOT)).toList();
         return PREFIX + String.join(LEVEL_SEPARATOR, upper.subList(0, level)) + LEVEL_SEPARATOR + "0"
                 + LEVEL_SEPARATOR + String.join(LEVEL_SEPARATOR, upper.subList(level, upper.size()))
@@ -202,7 +206,8 @@ final class EnvOverrides {
     }
 
     private static boolean isIndex(String level) {
-        return !level.isEmpty() && level.length() <= MAX_INDEX_DIGITS && level.chars().allMatch(c -> c >= '0' && c <= '9');
+        return !level.isEmpty() && level.length() <= MAX_INDEX_DIGITS
+                && level.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static int compareLevels(List<String> a, List<String> b) {

@@ -55,12 +55,12 @@ final class Section {
     /** Binds each mapping of the list under {@code key}; default an empty list. */
     <T> List<T> sections(String key, Function<Section, T> binder) {
         List<T> bound = new ArrayList<>();
-        JsonNode v = node.get(key);
-        if (v != null && v.isTextual() && !v.asText().isEmpty() && problems.isFromEnv(at(key))) {
-            String variable = EnvOverrides.PREFIX + at(key).toUpperCase(Locale.ROOT).replace(".", EnvOverrides.LEVEL_SEPARATOR);
-            problems.add(at(key), "a list of mappings cannot come from one variable; set each entry's keys instead, like "
-                    + variable + "__0__PATH");
-            known.add(key);
+        JsonNode v = value(key);
+        if (v != null && v.isTextual() && problems.isFromEnv(at(key))) {
+            // comma-separated text cannot say which key of an entry each item is for
+            String example = EnvOverrides.PREFIX + at(key).toUpperCase(Locale.ROOT).replace(".", "__") + "__0__PATH";
+            problems.add(at(key), "a list of mappings cannot come from one variable;"
+                    + " set each entry's keys instead, like " + example);
             return bound;
         }
         JsonNode list = list(key);
@@ -117,8 +117,9 @@ final class Section {
         if (v.isBoolean()) {
             return v.booleanValue();
         }
-        if (v.isTextual() && (v.asText().equalsIgnoreCase("true") || v.asText().equalsIgnoreCase("false"))) {
-            return Boolean.parseBoolean(v.asText());
+        String text = v.isTextual() ? v.asText().strip() : "";
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
         }
         problems.add(at(key), "expected true or false, got " + Values.describe(v));
         return def;
@@ -189,7 +190,7 @@ final class Section {
         return size;
     }
 
-    /** A duration greater than 0 ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}; seconds if bare), or {@code def}. */
+    /** A duration greater than 0 ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}; bare = seconds), or {@code def}. */
     Duration duration(String key, Duration def) {
         JsonNode v = value(key);
         if (v == null) {
@@ -270,6 +271,11 @@ final class Section {
             problems.add(at(key), "invalid path: " + e.getReason());
             return def;
         }
+    }
+
+    /** A list of non-empty strings; default empty. */
+    List<String> strings(String key) {
+        return strings(key, NO_CHECK);
     }
 
     /** A list of non-empty strings, each accepted by {@code check}; default empty. */
@@ -423,7 +429,8 @@ final class Section {
             String key = entry.getKey();
             if (!known.contains(key)) {
                 String suggestion = closest(key);
-                problems.add(at(key), "unknown key" + (suggestion == null ? "" : " (did you mean \"" + suggestion + "\"?)"));
+                problems.add(at(key),
+                        "unknown key" + (suggestion == null ? "" : " (did you mean \"" + suggestion + "\"?)"));
             }
         }
     }

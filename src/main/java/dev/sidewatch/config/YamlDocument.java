@@ -67,7 +67,9 @@ final class YamlDocument {
                 problems.add(name, "holds more than one YAML document (---); put the whole config in one");
                 return empty();
             }
-            if (root == null || root.isNull() || root.isMissingNode() || (root.isTextual() && root.asText().isEmpty())) {
+            boolean blank = root == null || root.isNull() || root.isMissingNode()
+                    || (root.isTextual() && root.asText().isEmpty());
+            if (blank) {
                 return empty();
             }
             if (!root.isObject()) {
