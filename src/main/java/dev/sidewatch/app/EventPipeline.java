@@ -1,0 +1,60 @@
+package dev.sidewatch.app;
+
+import dev.sidewatch.event.Event;
+import dev.sidewatch.exporter.EventMetrics;
+import dev.sidewatch.exporter.ExportQueue;
+import dev.sidewatch.exporter.PrometheusMetrics;
+import dev.sidewatch.receiver.EventSink;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What receivers hand their events to: counts each event ({@link EventMetrics}) and queues it for every
+ * exporter. Saturated while any exporter's queue is. With no exporter (stdout off and no OTLP), events
+ * are only counted. Thread-safe and non-blocking apart from {@link #awaitWritable}.
+ */
+final class EventPipeline implements EventSink {
+    private final EventMetrics metrics;
+    private final List<ExportQueue> queues;
+    private final PrometheusMetrics prometheus;
+
+    EventPipeline(EventMetrics metrics, List<ExportQueue> queues, PrometheusMetrics prometheus) {
+        this.metrics = metrics;
+        this.queues = List.copyOf(queues);
+        this.prometheus = prometheus;
+    }
+
+    @Override
+    public void accept(Event event, int bytes) {
+        metrics.record(event);
+        for (ExportQueue queue : queues) {
+            if (!queue.offer(event, bytes)) prometheus.dropped(PrometheusMetrics.DROP_BUFFER_OVERFLOW, 1);
+        }
+    }
+
+    @Override
+    public boolean saturated() {
+        for (ExportQueue queue : queues) if (queue.saturated()) return true;
+        return false;
+    }
+
+    @Override
+    public void whenWritable(Runnable action) {
+        whenWritable(0, action);
+    }
+
+    private void whenWritable(int index, Runnable action) {
+        if (index == queues.size()) action.run();
+        else queues.get(index).whenWritable(() -> whenWritable(index + 1, action));
+    }
+
+    @Override
+    public boolean awaitWritable(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ExportQueue queue : queues) {
+            if (!queue.awaitWritable(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) return false;
+        }
+        return true;
+    }
+}

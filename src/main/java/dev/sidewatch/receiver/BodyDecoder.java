@@ -1,0 +1,163 @@
+package dev.sidewatch.receiver;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.sidewatch.event.Event;
+import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.pipeline.JsonRecordParser;
+import dev.sidewatch.pipeline.LogLine;
+import dev.sidewatch.pipeline.Normalizer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes one {@code POST /v1/ingest} body, by its content rather than its label: a JSON array of
+ * objects, a single (possibly pretty-printed) JSON object, or else lines — NDJSON and {@code text/plain}
+ * alike, each line JSON or text, with Node error blocks joined. May block (it waits for the pipeline
+ * every {@value #CHECK_EVERY} records), so it runs on a worker thread, never an event loop.
+ */
+final class BodyDecoder {
+    /** A JSON array element that is neither an object nor a string. */
+    static final String NOT_AN_OBJECT = "not_an_object";
+    /** Records handed on between two back-pressure checks. */
+    static final int CHECK_EVERY = 256;
+    private static final int LINE_SLICE = 16 * 1024;
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** What became of a body: {@code error} set means nothing was accepted and the answer is 400. */
+    record Result(int accepted, int rejected, String error) {
+    }
+
+    private BodyDecoder() {
+    }
+
+    static Result decode(byte[] body, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics,
+                         Normalizer.Origin origin) throws InterruptedException {
+        var counting = new CountingSink(sink);
+        var decoder = new RecordDecoder(normalizer, counting, metrics);
+        int first = firstNonWhitespace(body);
+        if (first < 0) return new Result(0, 0, null);
+        if (body[first] == '[') return array(body, decoder, counting, metrics, origin);
+        if (body[first] == '{') {
+            Map<String, Object> single = JsonRecordParser.parseObject(body, 0, body.length);
+            if (single != null) {
+                decoder.fields(single, origin, body.length);
+                return new Result(1, 0, null);
+            }
+        }
+        var stream = new LineStream(decoder, origin, false);
+        for (int from = 0; from < body.length; from += LINE_SLICE) {
+            stream.feed(body, from, Math.min(LINE_SLICE, body.length - from));
+            counting.pace();
+        }
+        stream.finish();
+        return new Result(counting.count, 0, null);
+    }
+
+    private static Result array(byte[] body, RecordDecoder decoder, CountingSink counting, ReceiverMetrics metrics,
+                                Normalizer.Origin origin) throws InterruptedException {
+        // first pass: validate the whole array and find its elements, so a bad body is refused as a whole
+        List<Object> elements = new ArrayList<>();
+        int rejected = 0;
+        try (JsonParser p = FACTORY.createParser(body, 0, body.length)) {
+            p.nextToken();
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) throw new IOException("the array is not closed");
+                long start = p.currentTokenLocation().getByteOffset();
+                if (t == JsonToken.VALUE_STRING) {
+                    elements.add(p.getText());
+                } else if (t == JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    elements.add(new long[]{start, p.currentLocation().getByteOffset()});
+                } else {
+                    p.skipChildren();
+                    rejected++;
+                }
+            }
+            if (p.nextToken() != null) throw new IOException("content after the array");
+        } catch (IOException | RuntimeException e) {
+            metrics.rejected(RecordDecoder.INVALID_JSON);
+            return new Result(0, 0, "invalid JSON array: " + firstLine(e.getMessage()));
+        }
+        for (int i = 0; i < rejected; i++) metrics.rejected(NOT_AN_OBJECT);
+        for (Object element : elements) {
+            if (element instanceof String text) {
+                decoder.line(LogLine.of(text), origin);
+            } else {
+                long[] span = (long[]) element;
+                int start = (int) span[0];
+                int length = (int) (span[1] - span[0]);
+                Map<String, Object> fields = JsonRecordParser.parseObject(body, start, length);
+                if (fields != null) decoder.fields(fields, origin, length);
+                else decoder.line(LogLine.of(new String(body, start, length, StandardCharsets.UTF_8)), origin);
+            }
+            counting.pace();
+        }
+        return new Result(counting.count, rejected, null);
+    }
+
+    private static int firstNonWhitespace(byte[] body) {
+        int i = 0;
+        // a UTF-8 byte order mark is not content
+        if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) i = 3;
+        for (; i < body.length; i++) {
+            byte b = body[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') return i;
+        }
+        return -1;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "malformed";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Counts the events of one body and waits for the pipeline between batches. */
+    private static final class CountingSink implements EventSink {
+        private final EventSink sink;
+        int count;
+        private int sinceCheck;
+
+        CountingSink(EventSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(Event event, int bytes) {
+            count++;
+            sinceCheck++;
+            sink.accept(event, bytes);
+        }
+
+        /** Blocks while the pipeline is saturated, at most {@link #WAIT} per check, then goes on regardless. */
+        void pace() throws InterruptedException {
+            if (sinceCheck < CHECK_EVERY) return;
+            sinceCheck = 0;
+            if (sink.saturated()) sink.awaitWritable(WAIT);
+        }
+
+        @Override
+        public boolean saturated() {
+            return sink.saturated();
+        }
+
+        @Override
+        public void whenWritable(Runnable action) {
+            sink.whenWritable(action);
+        }
+
+        @Override
+        public boolean awaitWritable(Duration timeout) throws InterruptedException {
+            return sink.awaitWritable(timeout);
+        }
+    }
+}

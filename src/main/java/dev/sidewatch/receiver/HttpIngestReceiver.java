@@ -1,0 +1,291 @@
+package dev.sidewatch.receiver;
+
+import dev.sidewatch.config.HttpReceiverConfig;
+import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.pipeline.Normalizer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * HTTP ingest (SPEC 3, default {@code 127.0.0.1:4318}). {@code POST /v1/ingest} takes NDJSON, a JSON
+ * object, a JSON array of objects or {@code text/plain} lines; the service comes from the
+ * {@code X-Service-Name} header or {@code ?service=}. {@code /v1/logs} and {@code /v1/traces} (OTLP)
+ * answer 501 until the OTLP receiver exists; add their handlers to {@link #router()}.
+ *
+ * <p>SPEC 8: a body over {@code max_body_bytes} gets 413 (checked against {@code Content-Length} before
+ * reading, and while reading chunked or compressed bodies); a configured {@code auth_token} is required
+ * as {@code Authorization: Bearer <token>} (401 otherwise, compared in constant time); a saturated
+ * pipeline, or more than {@value #IN_FLIGHT_FACTOR} × {@code max_body_bytes} of bodies in flight, gets
+ * 429 with {@code Retry-After}. Every error body is {@code {"error": "..."}}. Bodies are collected on the
+ * event loop and decoded on the {@code sidewatch-ingest} worker pool, so a large body never blocks other
+ * clients; connections idle for {@value #IDLE_TIMEOUT_SECONDS} s are closed. On stop, the server stops
+ * accepting and requests in flight get their answer, within the drain timeout.
+ */
+public final class HttpIngestReceiver extends VerticleBase {
+    /** The {@code receiver} label. */
+    public static final String NAME = "http";
+    /** Request header naming the service of records that name none. */
+    public static final String SERVICE_HEADER = "X-Service-Name";
+    /** Body bytes in flight (read or being decoded), as a multiple of {@code max_body_bytes}. */
+    static final int IN_FLIGHT_FACTOR = 4;
+    static final int IDLE_TIMEOUT_SECONDS = 60;
+    static final String TOO_LARGE = "too_large";
+    static final String UNAUTHORIZED = "unauthorized";
+    static final String BUFFER_FULL = "buffer_full";
+    static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+
+    private final HttpReceiverConfig config;
+    private final Normalizer normalizer;
+    private final EventSink sink;
+    private final ReceiverMetrics metrics;
+    private final String service;
+    private final Duration drainTimeout;
+    private final byte[] tokenDigest;
+    private final long inFlightLimit;
+    private final AtomicLong inFlightBytes = new AtomicLong();
+    private HttpServer server;
+    private WorkerExecutor workers;
+    private Router router;
+    private volatile boolean stopping;
+    private volatile int actualPort = -1;
+
+    /**
+     * @param service      the service of records that name none and requests that name none
+     * @param drainTimeout how long stop waits for requests in flight
+     */
+    public HttpIngestReceiver(HttpReceiverConfig config, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics,
+                              String service, Duration drainTimeout) {
+        this.config = config;
+        this.normalizer = normalizer;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.service = service;
+        this.drainTimeout = drainTimeout;
+        this.tokenDigest = config.authToken() == null ? null : sha256(config.authToken().getBytes(StandardCharsets.UTF_8));
+        this.inFlightLimit = Math.max(config.maxBodyBytes(), 1) * IN_FLIGHT_FACTOR;
+    }
+
+    /** Rejection reasons this receiver reports. */
+    public static List<String> reasons() {
+        return List.of(RecordDecoder.INVALID_JSON, RecordDecoder.TRUNCATED, BodyDecoder.NOT_AN_OBJECT, TOO_LARGE,
+                UNAUTHORIZED, BUFFER_FULL, UNSUPPORTED_MEDIA_TYPE);
+    }
+
+    /** The port bound, once started (useful with port 0). */
+    public int actualPort() {
+        return actualPort;
+    }
+
+    /** The routes; handlers added here run after the bearer-token check. */
+    Router router() {
+        return router;
+    }
+
+    @Override
+    public Future<?> start() {
+        workers = vertx.createSharedWorkerExecutor("sidewatch-ingest", Math.max(2, Runtime.getRuntime().availableProcessors()));
+        router = Router.router(vertx);
+        router.route().handler(this::authorize);
+        router.post("/v1/ingest").handler(this::ingest);
+        router.post("/v1/logs").handler(ctx -> fail(ctx, 501, "OTLP log ingest is not implemented yet; POST to /v1/ingest"));
+        router.post("/v1/traces").handler(ctx -> fail(ctx, 501, "OTLP trace ingest is not implemented yet"));
+        router.errorHandler(404, ctx -> fail(ctx, 404, "no such endpoint; POST to /v1/ingest"));
+        router.errorHandler(405, ctx -> fail(ctx, 405, "method not allowed"));
+        router.errorHandler(500, ctx -> fail(ctx, 500, "internal error"));
+        var options = new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setDecompressionSupported(true);
+        server = vertx.createHttpServer(options).requestHandler(router);
+        return server.listen(config.listen().port(), config.listen().host()).onSuccess(s -> actualPort = s.actualPort());
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        return server.shutdown(drainTimeout).eventually(() -> workers.close());
+    }
+
+    private void authorize(RoutingContext ctx) {
+        if (tokenDigest != null) {
+            String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : "";
+            // digests have one length, so the comparison time says nothing about the token's length either
+            if (!MessageDigest.isEqual(sha256(presented.getBytes(StandardCharsets.UTF_8)), tokenDigest)) {
+                metrics.rejected(UNAUTHORIZED);
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                fail(ctx, 401, "missing or wrong bearer token");
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private void ingest(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (stopping) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            fail(ctx, 503, "shutting down");
+            return;
+        }
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && unsupported(contentType)) {
+            metrics.rejected(UNSUPPORTED_MEDIA_TYPE);
+            fail(ctx, 415, "unsupported content type " + contentType.strip() + "; send NDJSON, JSON or text/plain");
+            return;
+        }
+        long declared = contentLength(request);
+        if (declared > config.maxBodyBytes()) {
+            tooLarge(ctx);
+            return;
+        }
+        if (sink.saturated()) {
+            busy(ctx, "buffer full");
+            return;
+        }
+        var body = new BodyCollector(ctx, Math.max(declared, 0));
+        if (!body.reserve(Math.max(declared, 0))) {
+            busy(ctx, "too many request bodies in flight");
+            return;
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) request.response().writeContinue();
+        request.handler(body::chunk);
+        request.endHandler(v -> body.end());
+        request.exceptionHandler(e -> body.release());
+    }
+
+    /** Collects one body within {@code max_body_bytes} and the in-flight budget, then hands it to a worker. */
+    private final class BodyCollector {
+        private final RoutingContext ctx;
+        private final Buffer buffer;
+        private long reserved;
+        private boolean failed;
+
+        BodyCollector(RoutingContext ctx, long declared) {
+            this.ctx = ctx;
+            this.buffer = Buffer.buffer((int) Math.min(Math.max(declared, 256), config.maxBodyBytes()));
+        }
+
+        boolean reserve(long bytes) {
+            if (bytes <= 0) return true;
+            long now = inFlightBytes.addAndGet(bytes);
+            if (now > inFlightLimit && now != bytes) {
+                inFlightBytes.addAndGet(-bytes);
+                return false;
+            }
+            reserved += bytes;
+            return true;
+        }
+
+        void release() {
+            inFlightBytes.addAndGet(-reserved);
+            reserved = 0;
+        }
+
+        void chunk(Buffer chunk) {
+            if (failed) return;
+            metrics.bytes(chunk.length());
+            long size = (long) buffer.length() + chunk.length();
+            if (size > config.maxBodyBytes()) {
+                failed = true;
+                release();
+                tooLarge(ctx);
+                return;
+            }
+            if (size > reserved && !reserve(size - reserved)) {
+                failed = true;
+                release();
+                busy(ctx, "too many request bodies in flight");
+                return;
+            }
+            buffer.appendBuffer(chunk);
+        }
+
+        void end() {
+            if (failed) return;
+            byte[] bytes = buffer.getBytes();
+            Normalizer.Origin origin = new Normalizer.Origin(serviceOf(ctx.request()), NAME, null);
+            workers.executeBlocking(() -> BodyDecoder.decode(bytes, normalizer, sink, metrics, origin), false)
+                    .onComplete(result -> {
+                        release();
+                        if (result.failed()) {
+                            fail(ctx, 500, "internal error");
+                        } else if (result.result().error() != null) {
+                            fail(ctx, 400, result.result().error());
+                        } else {
+                            var answer = new JsonObject().put("accepted", result.result().accepted());
+                            if (result.result().rejected() > 0) answer.put("rejected", result.result().rejected());
+                            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer.encode());
+                        }
+                    });
+        }
+    }
+
+    private String serviceOf(HttpServerRequest request) {
+        String named = request.getHeader(SERVICE_HEADER);
+        if (named == null || named.isBlank()) named = request.getParam("service");
+        return named == null || named.isBlank() ? service : named.strip();
+    }
+
+    private void tooLarge(RoutingContext ctx) {
+        metrics.rejected(TOO_LARGE);
+        fail(ctx, 413, "body larger than max_body_bytes (" + config.maxBodyBytes() + ")");
+    }
+
+    private void busy(RoutingContext ctx, String why) {
+        metrics.rejected(BUFFER_FULL);
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+        fail(ctx, 429, why + "; retry later");
+    }
+
+    private static boolean unsupported(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        // curl -d labels everything form-urlencoded, so that label is read as lines like any other text
+        return type.contains("protobuf") || type.startsWith("multipart/");
+    }
+
+    private static long contentLength(HttpServerRequest request) {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null) return -1;
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Answers with {@code {"error": message}}, unless an answer was already sent. */
+    static void fail(RoutingContext ctx, int status, String message) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) return;
+        // an unread body would otherwise have to be read and thrown away before the next request
+        if (!ctx.request().isEnded()) response.putHeader(HttpHeaders.CONNECTION, "close");
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

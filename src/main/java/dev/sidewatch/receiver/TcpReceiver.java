@@ -1,0 +1,162 @@
+package dev.sidewatch.receiver;
+
+import dev.sidewatch.config.HostPort;
+import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.pipeline.Normalizer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TCP ingest (SPEC 3, default {@code 127.0.0.1:5170}): newline-delimited JSON or text, one
+ * {@link LineStream} per connection so Node error blocks are joined per connection. Input is fed in
+ * slices of {@value #SLICE_BYTES} bytes; when the pipeline is saturated the socket is paused with the
+ * rest of its chunk held back and resumed once the pipeline drains. A block still open after
+ * {@link QuietPeriodFlush#DEFAULT_QUIET_MILLIS} ms of silence is emitted as it stands. Connections idle
+ * for {@value #IDLE_TIMEOUT_MINUTES} minutes are closed. On stop every connection's last line and
+ * block are emitted before it is closed.
+ */
+public final class TcpReceiver extends VerticleBase {
+    /** The {@code receiver} label. */
+    public static final String NAME = "tcp";
+    /** Bytes normalised between two back-pressure checks. */
+    static final int SLICE_BYTES = 16 * 1024;
+    /** Idle connections are closed after this many minutes. */
+    static final int IDLE_TIMEOUT_MINUTES = 10;
+
+    private final HostPort listen;
+    private final RecordDecoder decoder;
+    private final Normalizer.Origin origin;
+    private final long quietMillis;
+    private final Set<Connection> connections = new LinkedHashSet<>();
+    private NetServer server;
+    private volatile int actualPort = -1;
+
+    /**
+     * @param service the service of records that name none
+     */
+    public TcpReceiver(HostPort listen, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics, String service) {
+        this(listen, normalizer, sink, metrics, service, QuietPeriodFlush.DEFAULT_QUIET_MILLIS);
+    }
+
+    TcpReceiver(HostPort listen, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics, String service, long quietMillis) {
+        this.listen = listen;
+        this.decoder = new RecordDecoder(normalizer, sink, metrics);
+        this.origin = new Normalizer.Origin(service, NAME, null);
+        this.quietMillis = quietMillis;
+    }
+
+    /** Rejection reasons this receiver reports. */
+    public static List<String> reasons() {
+        return RecordDecoder.LINE_REASONS;
+    }
+
+    /** The port bound, once started (useful with port 0). */
+    public int actualPort() {
+        return actualPort;
+    }
+
+    @Override
+    public Future<?> start() {
+        var options = new NetServerOptions().setIdleTimeout(IDLE_TIMEOUT_MINUTES).setIdleTimeoutUnit(TimeUnit.MINUTES)
+                .setTcpNoDelay(true);
+        server = vertx.createNetServer(options).connectHandler(this::connected);
+        return server.listen(listen.port(), listen.host()).onSuccess(s -> actualPort = s.actualPort());
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<Void> closing = server.close();
+        for (Connection c : new ArrayList<>(connections)) c.finishAndClose();
+        return closing;
+    }
+
+    private void connected(NetSocket socket) {
+        var connection = new Connection(socket);
+        connections.add(connection);
+        socket.handler(connection::received);
+        socket.endHandler(v -> connection.finish());
+        socket.closeHandler(v -> connection.finish());
+        socket.exceptionHandler(e -> { });
+    }
+
+    /** One connection's state; every method runs on this verticle's event loop. */
+    private final class Connection {
+        private final NetSocket socket;
+        private final LineStream stream = new LineStream(decoder, origin, false);
+        private final QuietPeriodFlush quiet;
+        private byte[] heldBack;
+        private int heldBackFrom;
+        private boolean finished;
+
+        Connection(NetSocket socket) {
+            this.socket = socket;
+            this.quiet = new QuietPeriodFlush(vertx, quietMillis, stream);
+        }
+
+        void received(Buffer buffer) {
+            if (finished) return;
+            decoder.metrics().bytes(buffer.length());
+            feed(buffer.getBytes(), 0);
+        }
+
+        /** Feeds from {@code from} slice by slice; stops and pauses the socket when the pipeline is saturated. */
+        private void feed(byte[] bytes, int from) {
+            while (from < bytes.length) {
+                int n = Math.min(SLICE_BYTES, bytes.length - from);
+                stream.feed(bytes, from, n);
+                from += n;
+                if (decoder.sink().saturated()) {
+                    pauseUntilWritable(from < bytes.length ? bytes : null, from);
+                    quiet.activity();
+                    return;
+                }
+            }
+            quiet.activity();
+        }
+
+        private void pauseUntilWritable(byte[] rest, int from) {
+            heldBack = rest;
+            heldBackFrom = from;
+            socket.pause();
+            decoder.sink().whenWritable(() -> context.runOnContext(v -> resume()));
+        }
+
+        private void resume() {
+            if (finished) return;
+            byte[] rest = heldBack;
+            heldBack = null;
+            if (rest != null) {
+                feed(rest, heldBackFrom);
+                if (heldBack != null) return; // saturated again
+            }
+            socket.resume();
+        }
+
+        /** End of input or connection closed: everything read so far goes out. */
+        void finish() {
+            if (finished) return;
+            byte[] rest = heldBack;
+            heldBack = null;
+            if (rest != null) stream.feed(rest, heldBackFrom, rest.length - heldBackFrom);
+            finished = true;
+            quiet.cancel();
+            stream.finish();
+            connections.remove(this);
+        }
+
+        void finishAndClose() {
+            finish();
+            socket.close();
+        }
+    }
+}
