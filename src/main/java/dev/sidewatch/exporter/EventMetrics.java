@@ -57,12 +57,12 @@ public final class EventMetrics {
         authFailures = new LabelCap<>(maxSeries, new boolean[]{true}, v -> Counter.builder("sidewatch.auth.failures")
                 .description("Authentication failures (401 responses, failed authentication events)")
                 .tags("service", v[0]).register(registry));
-        httpRequests = new LabelCap<>(maxSeries, new boolean[]{true, true, false}, v -> Counter.builder("sidewatch.http.requests")
+        httpRequests = new LabelCap<>(maxSeries, new boolean[]{true, false, false}, v -> Counter.builder("sidewatch.http.requests")
                 .description("Events carrying an HTTP status, by service, method and status class")
                 .tags("service", v[0], "method", v[1], "status_class", v[2]).register(registry));
         Duration[] slos = new Duration[DURATION_BUCKETS_SECONDS.length];
         for (int i = 0; i < slos.length; i++) slos[i] = Duration.ofNanos(Math.round(DURATION_BUCKETS_SECONDS[i] * 1e9));
-        httpDurations = new LabelCap<>(maxSeries, new boolean[]{true, true, false}, v -> Timer.builder("sidewatch.http.request.duration")
+        httpDurations = new LabelCap<>(maxSeries, new boolean[]{true, false, false}, v -> Timer.builder("sidewatch.http.request.duration")
                 .description("Duration of the requests that events report, by service, method and status class")
                 .serviceLevelObjectives(slos)
                 .tags("service", v[0], "method", v[1], "status_class", v[2]).register(registry));

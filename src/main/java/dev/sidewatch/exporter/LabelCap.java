@@ -8,16 +8,20 @@ import java.util.function.Function;
 /**
  * One metric's label sets, at most {@code maxSeries} of them (SPEC 5). A new label set is admitted
  * while there is room; after that its unbounded labels (service, permission, method) are folded into
- * {@value #OTHER} while the bounded ones (severity, kind, source, status class) are kept, if that set
- * still fits; the last slot is reserved for the set with every label {@value #OTHER}, so the metric
- * never exceeds the cap. Thread-safe; lookups of known sets take no lock.
+ * {@value #OTHER} while the bounded ones (severity, kind, source, status class) are kept. A tenth of
+ * the cap (at most {@value #MAX_FOLD_RESERVE} sets) is kept free for those folded sets, and the last
+ * slot for the set with every label {@value #OTHER}, so the metric never exceeds the cap. Thread-safe;
+ * lookups of known sets take no lock.
  *
  * @param <M> the meter kept per label set
  */
 final class LabelCap<M> {
     static final String OTHER = "_other";
+    /** Most label sets kept free for folded sets. */
+    static final int MAX_FOLD_RESERVE = 64;
 
     private final int maxSeries;
+    private final int admitLimit;
     private final boolean[] foldable;
     private final Function<String[], M> factory;
     private final ConcurrentHashMap<List<String>, M> series = new ConcurrentHashMap<>();
@@ -28,8 +32,13 @@ final class LabelCap<M> {
      * @param factory   registers the meter for one label set (values in label order)
      */
     LabelCap(int maxSeries, boolean[] foldable, Function<String[], M> factory) {
+        this(maxSeries, foldReserve(maxSeries, foldable), foldable, factory);
+    }
+
+    LabelCap(int maxSeries, int foldReserve, boolean[] foldable, Function<String[], M> factory) {
         if (maxSeries < 1) throw new IllegalArgumentException("maxSeries must be at least 1, got " + maxSeries);
         this.maxSeries = maxSeries;
+        this.admitLimit = maxSeries - 1 - foldReserve;
         this.foldable = foldable.clone();
         this.factory = factory;
     }
@@ -42,8 +51,8 @@ final class LabelCap<M> {
         List<String> key = Arrays.asList(values);
         M meter = series.get(key);
         if (meter != null) return meter;
-        if (series.size() < maxSeries - 1) {
-            meter = admit(key, values, false);
+        if (series.size() < admitLimit) {
+            meter = admit(key, values, admitLimit);
             if (meter != null) return meter;
         }
         String[] folded = values.clone();
@@ -51,11 +60,18 @@ final class LabelCap<M> {
         List<String> foldedKey = Arrays.asList(folded);
         meter = series.get(foldedKey);
         if (meter != null) return meter;
-        meter = admit(foldedKey, folded, false);
+        meter = admit(foldedKey, folded, maxSeries - 1);
         if (meter != null) return meter;
         String[] all = new String[values.length];
         Arrays.fill(all, OTHER);
-        return admit(Arrays.asList(all), all, true);
+        return admit(Arrays.asList(all), all, maxSeries);
+    }
+
+    /** Room for folded sets: only worth it when some labels are kept, i.e. some are bounded. */
+    private static int foldReserve(int maxSeries, boolean[] foldable) {
+        boolean anyBounded = false;
+        for (boolean f : foldable) anyBounded |= !f;
+        return anyBounded ? Math.min(MAX_FOLD_RESERVE, (maxSeries - 1) / 10) : 0;
     }
 
     /** Number of label sets registered. */
@@ -63,10 +79,11 @@ final class LabelCap<M> {
         return series.size();
     }
 
-    private synchronized M admit(List<String> key, String[] values, boolean reserved) {
+    /** Registers the set if fewer than {@code limit} sets exist; null otherwise. */
+    private synchronized M admit(List<String> key, String[] values, int limit) {
         M existing = series.get(key);
         if (existing != null) return existing;
-        if (!reserved && series.size() >= maxSeries - 1) return null;
+        if (series.size() >= limit) return null;
         M meter = factory.apply(values.clone());
         series.put(key, meter);
         return meter;
