@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -276,7 +277,9 @@ public final class HttpIngestReceiver extends VerticleBase {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) return;
         // an unread body would otherwise have to be read and thrown away before the next request
-        if (!ctx.request().isEnded()) response.putHeader(HttpHeaders.CONNECTION, "close");
+        if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", message).encode());
     }
