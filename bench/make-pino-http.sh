@@ -7,19 +7,20 @@ cd "$(dirname "$0")/.."
 out=${1:-bench/data/pino-http-1m.log}
 n=${2:-1000000}
 mkdir -p "$(dirname "$out")"
-data=src/test/resources/testdata/normalize
-grep -h '^{' "$data/pino-http/input.log" | grep '"req"' > /tmp/sidewatch-bench-requests.$$
-grep -h '^{"level"' "$data/node26-denials/input.log" | grep ERR_ACCESS_DENIED > /tmp/sidewatch-bench-denials.$$
-awk -v n="$n" '
-  FNR == NR { req[r++] = $0; next }
-  { den[d++] = $0 }
-  END {
-    t = 1795301014140
-    for (i = 0; i < n; i++) {
-      line = (i % 100 == 99) ? den[i % d] : req[i % r]
-      sub(/"time":[0-9]+/, "\"time\":" sprintf("%.0f", t + i), line)
-      print line
-    }
-  }' /tmp/sidewatch-bench-requests.$$ /tmp/sidewatch-bench-denials.$$ > "$out"
-rm -f /tmp/sidewatch-bench-requests.$$ /tmp/sidewatch-bench-denials.$$
+python3 - "$out" "$n" <<'PY'
+import re, sys
+out, n = sys.argv[1], int(sys.argv[2])
+data = "src/test/resources/testdata/normalize"
+def lines(case, must):
+    with open(f"{data}/{case}/input.log", encoding="utf-8") as f:
+        return [l.rstrip("\n") for l in f if l.startswith("{") and must in l]
+requests = lines("pino-http", '"req"')
+denials = [l for l in lines("node26-denials", "ERR_ACCESS_DENIED") if l.startswith('{"level"')]
+time_re = re.compile(r'"time":\d+')
+t0 = 1795301014140
+with open(out, "w", encoding="utf-8") as f:
+    for i in range(n):
+        line = denials[i % len(denials)] if i % 100 == 99 else requests[i % len(requests)]
+        f.write(time_re.sub(f'"time":{t0 + i}', line, count=1) + "\n")
+PY
 echo "$out: $(wc -l < "$out") lines, $(du -m "$out" | cut -f1) MiB"

@@ -69,7 +69,7 @@ final class NormalizeCommand {
 
     private void process(InputStream in, Normalizer.Origin origin, JsonGenerator gen) throws IOException {
         var joiner = new NodeErrorJoiner(line -> {
-            if (!line.text().isBlank()) write(normalizer.normalize(line, origin), gen);
+            if (!line.isBlank()) write(normalizer.normalize(line, origin), gen);
         });
         var framer = new LineFramer(joiner::accept);
         byte[] buffer = new byte[READ_CHUNK];

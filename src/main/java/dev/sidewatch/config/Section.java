@@ -223,9 +223,13 @@ final class Section {
         if (v == null) {
             return def;
         }
-        if (v.isTextual() || v.isBoolean()) {
-            for (E choice : choices) {
-                if (spelling.apply(choice).equalsIgnoreCase(v.asText().strip())) {
+        // YAML 1.1 reads unquoted off/on/no/yes as booleans: `from_status: off` must still mean "off"
+        List<String> spellings = v.isBoolean()
+                ? (v.asBoolean() ? List.of("true", "on", "yes") : List.of("false", "off", "no"))
+                : v.isTextual() ? List.of(v.asText().strip()) : List.of();
+        for (E choice : choices) {
+            for (String written : spellings) {
+                if (spelling.apply(choice).equalsIgnoreCase(written)) {
                     return choice;
                 }
             }

@@ -15,22 +15,30 @@ final class Fields {
     }
 
     static Object get(Map<String, Object> map, String... path) {
-        return find(map, path, 0, false);
+        return find(map, FieldPath.of(path), 0, false);
     }
 
     static Object take(Map<String, Object> map, String... path) {
+        return find(map, FieldPath.of(path), 0, true);
+    }
+
+    static Object get(Map<String, Object> map, FieldPath path) {
+        return find(map, path, 0, false);
+    }
+
+    static Object take(Map<String, Object> map, FieldPath path) {
         return find(map, path, 0, true);
     }
 
     @SuppressWarnings("unchecked")
-    private static Object find(Map<String, Object> map, String[] path, int from, boolean remove) {
+    private static Object find(Map<String, Object> map, FieldPath path, int from, boolean remove) {
         if (map == null || map.isEmpty()) return null;
-        String key = path[from];
-        for (int end = from + 1; end <= path.length; end++) {
-            if (end > from + 1) key = key + '.' + path[end - 1];
+        int length = path.segments.length;
+        for (int end = from + 1; end <= length; end++) {
+            String key = path.joined[from][end];
             Object value = map.get(key);
             if (value == null) continue;
-            if (end == path.length) {
+            if (end == length) {
                 if (remove) map.remove(key);
                 return value;
             }

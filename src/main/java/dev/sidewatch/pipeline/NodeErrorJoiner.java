@@ -125,11 +125,12 @@ public final class NodeErrorJoiner {
     }
 
     private void start(LogLine line) {
-        String text = line.text();
-        if (text.isEmpty() || text.charAt(0) == '{' || text.charAt(0) == ' ') {
+        int first = line.firstNonBlank();
+        if (first == '{' || first < 0 || line.indented()) {
             out.accept(line);
             return;
         }
+        String text = line.text();
         String c = clean(text);
         State next;
         if (LOCATION.matcher(c).matches()) next = State.HEADER;

@@ -27,24 +27,23 @@ public final class Normalizer {
     public static final String TRUNCATED_ATTRIBUTE = "sidewatch.truncated";
     public static final String DEFAULT_SERVICE = "unknown_service";
 
-    private static final String[][] LEVEL_KEYS = {{"level"}, {"severity"}, {"lvl"}, {"log", "level"}, {"levelname"},
-            {"levelStr"}, {"@fields", "level"}};
-    private static final String[][] TIME_KEYS = {{"time"}, {"timestamp"}, {"@timestamp"}, {"ts"}, {"startTime"}, {"datetime"}};
-    private static final String[][] MESSAGE_KEYS = {{"msg"}, {"message"}, {"@message"}};
-    private static final String[][] STATUS_KEYS = {{"res", "statusCode"}, {"statusCode"}, {"status"},
-            {"http", "response", "status_code"}, {"http", "status_code"}, {"response", "status"}};
-    private static final String[][] METHOD_KEYS = {{"req", "method"}, {"method"}, {"http", "request", "method"},
-            {"http", "method"}, {"request", "method"}};
-    private static final String[][] PATH_KEYS = {{"req", "url"}, {"req", "path"}, {"url", "path"}, {"url"}, {"path"},
-            {"http", "target"}, {"http", "url"}, {"request", "url"}};
-    private static final String[][] ROUTE_KEYS = {{"req", "route"}, {"route"}, {"http", "route"}};
-    private static final String[][] DURATION_KEYS = {{"responseTime"}, {"duration_ms"}, {"durationMs"}, {"elapsed"},
-            {"response_time"}};
-    private static final String[][] CLIENT_IP_KEYS = {{"req", "remoteAddress"}, {"req", "ip"}, {"remoteAddress"},
-            {"client_ip"}, {"clientIp"}, {"client", "address"}, {"ip"}};
-    private static final String[][] USER_AGENT_KEYS = {{"userAgent"}, {"user_agent", "original"}, {"user_agent"},
-            {"http", "user_agent"}};
-    private static final String[][] USER_KEYS = {{"user", "id"}, {"userId"}, {"user_id"}, {"enduser", "id"}};
+    private static final FieldPath[] LEVEL_KEYS = FieldPath.all("level", "severity", "lvl", "log.level", "levelname", "levelStr", "@fields.level");
+    private static final FieldPath[] TIME_KEYS = FieldPath.all("time", "timestamp", "@timestamp", "ts", "startTime", "datetime");
+    private static final FieldPath[] MESSAGE_KEYS = FieldPath.all("msg", "message", "@message");
+    private static final FieldPath[] STATUS_KEYS = FieldPath.all("res.statusCode", "statusCode", "status", "http.response.status_code", "http.status_code", "response.status");
+    private static final FieldPath[] METHOD_KEYS = FieldPath.all("req.method", "method", "http.request.method", "http.method", "request.method");
+    private static final FieldPath[] PATH_KEYS = FieldPath.all("req.url", "req.path", "url.path", "url", "path", "http.target", "http.url", "request.url");
+    private static final FieldPath[] ROUTE_KEYS = FieldPath.all("req.route", "route", "http.route");
+    private static final FieldPath[] DURATION_KEYS = FieldPath.all("responseTime", "duration_ms", "durationMs", "elapsed", "response_time");
+    private static final FieldPath[] CLIENT_IP_KEYS = FieldPath.all("req.remoteAddress", "req.ip", "remoteAddress", "client_ip", "clientIp", "client.address", "ip");
+    private static final FieldPath[] USER_AGENT_KEYS = FieldPath.all("userAgent", "user_agent.original", "user_agent", "http.user_agent");
+    private static final FieldPath[] EVENT_NAME_KEYS = FieldPath.all("event.name", "event.action");
+    private static final FieldPath[] EVENT_OUTCOME_KEYS = FieldPath.all("event.outcome");
+    private static final FieldPath SERVICE_NAME = FieldPath.of("service", "name");
+    private static final FieldPath DD_SERVICE = FieldPath.of("dd", "service");
+    private static final FieldPath REQ_USER_AGENT = FieldPath.of("req", "headers", "user-agent");
+    private static final FieldPath EVENT_CATEGORY = FieldPath.of("event", "category");
+    private static final FieldPath[] USER_KEYS = FieldPath.all("user.id", "userId", "user_id", "enduser.id");
 
     private final StatusLevelPolicy statusPolicy;
     private final Redactor redactor;
@@ -75,11 +74,15 @@ public final class Normalizer {
 
     /** A line or joined block: JSON objects are mapped field by field, anything else is parsed as text. */
     public Event normalize(LogLine line, Origin origin) {
-        String text = line.text();
         Map<String, Object> fields = null;
         boolean block = line.multiLine();
-        if (!block && looksLikeJson(text)) fields = JsonRecordParser.parseObject(text);
-        if (fields == null) fields = block ? NodeErrorBlockParser.parse(text) : TextLineParser.parse(text);
+        if (!block && line.firstNonBlank() == '{') {
+            byte[] bytes = line.bytes();
+            if (bytes != null) fields = JsonRecordParser.parseObject(bytes, 0, bytes.length);
+            // invalid UTF-8 makes the byte parser fail: retry on the repaired text
+            if (fields == null) fields = JsonRecordParser.parseObject(line.text());
+        }
+        if (fields == null) fields = block ? NodeErrorBlockParser.parse(line.text()) : TextLineParser.parse(line.text());
         if (line.truncated()) fields.put(TRUNCATED_ATTRIBUTE, Boolean.TRUE);
         Long offset = line.offset() >= 0 ? line.offset() : null;
         return normalizeFields(fields, origin, offset);
@@ -133,17 +136,8 @@ public final class Normalizer {
                 error, event, user, fields, source);
     }
 
-    private static boolean looksLikeJson(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '{') return true;
-            if (c != ' ' && c != '\t') return false;
-        }
-        return false;
-    }
-
     private static int takeLevel(Map<String, Object> fields) {
-        for (String[] key : LEVEL_KEYS) {
+        for (FieldPath key : LEVEL_KEYS) {
             Object value = Fields.get(fields, key);
             if (value == null) continue;
             int n = LevelMapper.severityNumber(value);
@@ -156,12 +150,12 @@ public final class Normalizer {
     }
 
     private static Instant takeTime(Map<String, Object> fields) {
-        for (String[] key : TIME_KEYS) {
-            Object value = fields.get(key[0]);
+        for (FieldPath key : TIME_KEYS) {
+            Object value = fields.get(key.segments[0]);
             if (value == null) continue;
             Instant t = TimestampParser.parse(value);
             if (t != null) {
-                fields.remove(key[0]);
+                fields.remove(key.segments[0]);
                 return t;
             }
         }
@@ -169,10 +163,10 @@ public final class Normalizer {
     }
 
     private static String takeMessage(Map<String, Object> fields) {
-        for (String[] key : MESSAGE_KEYS) {
-            Object value = fields.get(key[0]);
+        for (FieldPath key : MESSAGE_KEYS) {
+            Object value = fields.get(key.segments[0]);
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                fields.remove(key[0]);
+                fields.remove(key.segments[0]);
                 return Fields.string(value);
             }
         }
@@ -196,14 +190,14 @@ public final class Normalizer {
             fields.remove("service");
             return s;
         }
-        String name = Fields.nonBlank(Fields.get(fields, "service", "name"));
+        String name = Fields.nonBlank(Fields.get(fields, SERVICE_NAME));
         if (name != null) {
-            Fields.take(fields, "service", "name");
+            Fields.take(fields, SERVICE_NAME);
             return name;
         }
-        String dd = Fields.nonBlank(Fields.get(fields, "dd", "service"));
+        String dd = Fields.nonBlank(Fields.get(fields, DD_SERVICE));
         if (dd != null) {
-            Fields.take(fields, "dd", "service");
+            Fields.take(fields, DD_SERVICE);
             return dd;
         }
         if (loggerRecord && fields.get("name") instanceof String pinoName && !pinoName.isBlank()) {
@@ -215,7 +209,7 @@ public final class Normalizer {
 
     private static HttpInfo takeHttp(Map<String, Object> fields) {
         Integer status = null;
-        for (String[] key : STATUS_KEYS) {
+        for (FieldPath key : STATUS_KEYS) {
             status = Fields.intIn(Fields.get(fields, key), 100, 599);
             if (status != null) {
                 Fields.take(fields, key);
@@ -223,7 +217,7 @@ public final class Normalizer {
             }
         }
         String method = null;
-        for (String[] key : METHOD_KEYS) {
+        for (FieldPath key : METHOD_KEYS) {
             Object value = Fields.get(fields, key);
             if (value instanceof String s && isMethod(s)) {
                 Fields.take(fields, key);
@@ -233,7 +227,7 @@ public final class Normalizer {
         }
         if (status == null && method == null) return null;
         String path = null;
-        for (String[] key : PATH_KEYS) {
+        for (FieldPath key : PATH_KEYS) {
             if (Fields.get(fields, key) instanceof String s && !s.isEmpty()) {
                 Fields.take(fields, key);
                 path = pathOf(s, fields);
@@ -242,7 +236,7 @@ public final class Normalizer {
         }
         String route = takeString(fields, ROUTE_KEYS);
         Double duration = null;
-        for (String[] key : DURATION_KEYS) {
+        for (FieldPath key : DURATION_KEYS) {
             duration = Fields.decimal(Fields.get(fields, key));
             if (duration != null) {
                 Fields.take(fields, key);
@@ -251,9 +245,9 @@ public final class Normalizer {
         }
         String clientIp = takeString(fields, CLIENT_IP_KEYS);
         String userAgent = null;
-        if (Fields.get(fields, "req", "headers", "user-agent") instanceof String ua) {
+        if (Fields.get(fields, REQ_USER_AGENT) instanceof String ua) {
             userAgent = ua;
-            Fields.take(fields, "req", "headers", "user-agent");
+            Fields.take(fields, REQ_USER_AGENT);
         } else {
             userAgent = takeString(fields, USER_AGENT_KEYS);
         }
@@ -293,16 +287,16 @@ public final class Normalizer {
             name = s;
             fields.remove("event");
         } else {
-            Object cat = Fields.get(fields, "event", "category");
+            Object cat = Fields.get(fields, EVENT_CATEGORY);
             if (cat instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof String first) {
                 category = first;
-                if (list.size() == 1) Fields.take(fields, "event", "category");
+                if (list.size() == 1) Fields.take(fields, EVENT_CATEGORY);
             } else if (cat instanceof String c) {
                 category = c;
-                Fields.take(fields, "event", "category");
+                Fields.take(fields, EVENT_CATEGORY);
             }
-            name = takeString(fields, new String[][]{{"event", "name"}, {"event", "action"}});
-            outcome = takeString(fields, new String[][]{{"event", "outcome"}});
+            name = takeString(fields, EVENT_NAME_KEYS);
+            outcome = takeString(fields, EVENT_OUTCOME_KEYS);
         }
         if (outcome == null && fields.get("outcome") instanceof String o) {
             outcome = o;
@@ -322,7 +316,7 @@ public final class Normalizer {
     }
 
     private static UserInfo takeUser(Map<String, Object> fields) {
-        for (String[] key : USER_KEYS) {
+        for (FieldPath key : USER_KEYS) {
             String id = Fields.nonBlank(Fields.get(fields, key));
             if (id != null) {
                 Fields.take(fields, key);
@@ -332,8 +326,8 @@ public final class Normalizer {
         return null;
     }
 
-    private static String takeString(Map<String, Object> fields, String[][] keys) {
-        for (String[] key : keys) {
+    private static String takeString(Map<String, Object> fields, FieldPath[] keys) {
+        for (FieldPath key : keys) {
             Object value = Fields.get(fields, key);
             if (value instanceof String s && !s.isEmpty()) {
                 Fields.take(fields, key);

@@ -31,12 +31,12 @@ final class PermissionDenialDetector {
     /** Structured denials in the raw fields; takes the {@code permission}/{@code resource} leaves it used. */
     static PermissionInfo detectStructured(Map<String, Object> fields) {
         PermissionInfo node = nodeError(fields);
-        if (node == null) node = nodeError(Fields.get(fields, "err"));
-        if (node == null) node = nodeError(Fields.get(fields, "error"));
+        if (node == null) node = nodeError(fields.get("err"));
+        if (node == null) node = nodeError(fields.get("error"));
         if (node != null) return node;
         Object channel = fields.get("channel");
         if (channel instanceof String c && c.startsWith(CHANNEL_PREFIX) && !Boolean.TRUE.equals(fields.get("drop"))) {
-            return node(Fields.take(fields, "permission"), Fields.take(fields, "resource"), null);
+            return node(fields.remove("permission"), fields.remove("resource"), null);
         }
         if (fields.get("v") != null && fields.get("value") instanceof String value
                 && fields.get("permission") instanceof String kind && DENO_AUDIT_KINDS.contains(kind)) {

@@ -13,22 +13,32 @@ final class TraceContextExtractor {
     record TraceContext(String traceId, String spanId) {
     }
 
+    private static final FieldPath OTEL_TRACE = FieldPath.of("trace_id");
+    private static final FieldPath OTEL_SPAN = FieldPath.of("span_id");
+    private static final FieldPath CAMEL_TRACE = FieldPath.of("traceId");
+    private static final FieldPath CAMEL_SPAN = FieldPath.of("spanId");
+    private static final FieldPath ECS_TRACE = FieldPath.of("trace", "id");
+    private static final FieldPath ECS_SPAN = FieldPath.of("span", "id");
+    private static final FieldPath DD_TRACE = FieldPath.of("dd", "trace_id");
+    private static final FieldPath DD_SPAN = FieldPath.of("dd", "span_id");
+    private static final FieldPath REQ_HEADERS = FieldPath.of("req", "headers");
+
     private TraceContextExtractor() {
     }
 
     static TraceContext extract(Map<String, Object> fields) {
-        TraceContext ctx = idPair(fields, new String[]{"trace_id"}, new String[]{"span_id"});
-        if (ctx == null) ctx = idPair(fields, new String[]{"traceId"}, new String[]{"spanId"});
-        if (ctx == null) ctx = idPair(fields, new String[]{"trace", "id"}, new String[]{"span", "id"});
+        TraceContext ctx = idPair(fields, OTEL_TRACE, OTEL_SPAN);
+        if (ctx == null) ctx = idPair(fields, CAMEL_TRACE, CAMEL_SPAN);
+        if (ctx == null) ctx = idPair(fields, ECS_TRACE, ECS_SPAN);
         if (ctx == null) ctx = datadog(fields);
-        if (ctx == null) ctx = traceparent(Fields.string(Fields.get(fields, "traceparent")), fields, "traceparent");
-        if (ctx == null) ctx = fromHeaders(Fields.get(fields, "req", "headers"));
-        if (ctx == null) ctx = fromHeaders(Fields.get(fields, "headers"));
+        if (ctx == null) ctx = traceparent(Fields.string(fields.get("traceparent")), fields, "traceparent");
+        if (ctx == null) ctx = fromHeaders(Fields.get(fields, REQ_HEADERS));
+        if (ctx == null) ctx = fromHeaders(fields.get("headers"));
         if (ctx == null) ctx = fromHeaders(fields);
         return ctx;
     }
 
-    private static TraceContext idPair(Map<String, Object> fields, String[] tracePath, String[] spanPath) {
+    private static TraceContext idPair(Map<String, Object> fields, FieldPath tracePath, FieldPath spanPath) {
         String trace = TraceIds.traceHex(Fields.string(Fields.get(fields, tracePath)));
         if (trace == null) return null;
         Fields.take(fields, tracePath);
@@ -38,17 +48,17 @@ final class TraceContextExtractor {
     }
 
     private static TraceContext datadog(Map<String, Object> fields) {
-        String trace = TraceIds.datadogTrace(Fields.get(fields, "dd", "trace_id"));
+        String trace = TraceIds.datadogTrace(Fields.get(fields, DD_TRACE));
         if (trace == null) return null;
-        Fields.take(fields, "dd", "trace_id");
-        String span = TraceIds.datadogSpan(Fields.get(fields, "dd", "span_id"));
-        if (span != null) Fields.take(fields, "dd", "span_id");
+        Fields.take(fields, DD_TRACE);
+        String span = TraceIds.datadogSpan(Fields.get(fields, DD_SPAN));
+        if (span != null) Fields.take(fields, DD_SPAN);
         return new TraceContext(trace, span);
     }
 
     private static TraceContext traceparent(String value, Map<String, Object> fields, String key) {
         TraceContext ctx = parseTraceparent(value);
-        if (ctx != null && fields != null) Fields.take(fields, key);
+        if (ctx != null) fields.remove(key);
         return ctx;
     }
 

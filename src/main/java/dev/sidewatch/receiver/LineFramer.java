@@ -2,7 +2,6 @@ package dev.sidewatch.receiver;
 
 import dev.sidewatch.pipeline.LogLine;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -90,7 +89,7 @@ public final class LineFramer {
             cut = true;
         }
         if (length > 0 && bytes[start + length - 1] == '\r' && !cut) length--;
-        out.accept(new LogLine(new String(bytes, start, length, StandardCharsets.UTF_8), lineStart, cut, false));
+        out.accept(LogLine.ofBytes(Arrays.copyOfRange(bytes, start, start + length), lineStart, cut));
         if (pending.length > 64 * 1024 && bytes == pending) pending = new byte[256];
     }
 }
