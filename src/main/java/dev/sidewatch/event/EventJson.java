@@ -151,26 +151,36 @@ public final class EventJson {
 
     /** RFC 3339 UTC with at least millisecond precision, more digits only when the instant has them. */
     public static String formatTime(Instant t) {
-        var s = new StringBuilder(30);
-        var odt = t.atOffset(java.time.ZoneOffset.UTC);
-        int year = odt.getYear();
+        long seconds = t.getEpochSecond();
+        int nanos = t.getNano();
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        var date = java.time.LocalDate.ofEpochDay(days);
+        int year = date.getYear();
         if (year < 0 || year > 9999) return t.toString();
-        pad(s, year, 4).append('-');
-        pad(s, odt.getMonthValue(), 2).append('-');
-        pad(s, odt.getDayOfMonth(), 2).append('T');
-        pad(s, odt.getHour(), 2).append(':');
-        pad(s, odt.getMinute(), 2).append(':');
-        pad(s, odt.getSecond(), 2).append('.');
-        int nanos = odt.getNano();
-        if (nanos % 1_000_000 == 0) pad(s, nanos / 1_000_000, 3);
-        else if (nanos % 1_000 == 0) pad(s, nanos / 1_000, 6);
-        else pad(s, nanos, 9);
-        return s.append('Z').toString();
+        int fraction = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+        char[] c = new char[21 + fraction];
+        digits(c, 0, year, 4);
+        c[4] = '-';
+        digits(c, 5, date.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, date.getDayOfMonth(), 2);
+        c[10] = 'T';
+        digits(c, 11, secondOfDay / 3600, 2);
+        c[13] = ':';
+        digits(c, 14, secondOfDay / 60 % 60, 2);
+        c[16] = ':';
+        digits(c, 17, secondOfDay % 60, 2);
+        c[19] = '.';
+        digits(c, 20, fraction == 3 ? nanos / 1_000_000 : fraction == 6 ? nanos / 1_000 : nanos, fraction);
+        c[20 + fraction] = 'Z';
+        return new String(c);
     }
 
-    private static StringBuilder pad(StringBuilder s, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) s.append('0');
-        return s.append(digits);
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 }
