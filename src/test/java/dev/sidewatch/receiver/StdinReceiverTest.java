@@ -32,7 +32,7 @@ class StdinReceiverTest {
 
     private StdinReceiver receiver(java.io.InputStream in) {
         return new StdinReceiver(in, Normalizer.defaults(), sink, prometheus.receiver(StdinReceiver.NAME, StdinReceiver.reasons()),
-                "stdin-svc", new PrintStream(new ByteArrayOutputStream()), 100);
+                "stdin-svc", new PrintStream(new ByteArrayOutputStream()), TcpReceiverTest.QUIET_NEVER);
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TcpReceiverTest {
@@ -45,10 +44,12 @@ class TcpReceiverTest {
     private TcpReceiver receiver;
     private String deployment;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** A quiet period longer than any test, so only the test about it depends on it. */
+    static final long QUIET_NEVER = 600_000;
+
+    private void start(long quietMillis) throws Exception {
         receiver = new TcpReceiver(new HostPort("127.0.0.1", 0), Normalizer.defaults(), sink,
-                prometheus.receiver(TcpReceiver.NAME, TcpReceiver.reasons()), "tcp-svc", 100);
+                prometheus.receiver(TcpReceiver.NAME, TcpReceiver.reasons()), "tcp-svc", quietMillis);
         deployment = join(vertx.deployVerticle(receiver));
     }
 
@@ -70,6 +71,7 @@ class TcpReceiverTest {
 
     @Test
     void linesSplitAcrossWrites_areFramed_andCounted() throws Exception {
+        start(QUIET_NEVER);
         String[] writes = {"{\"level\":40,\"msg\":\"wa", "rn\"}\nplain te", "xt\n{broken\n"};
         try (Socket s = connect()) {
             for (String w : writes) send(s, w);
@@ -89,6 +91,7 @@ class TcpReceiverTest {
 
     @Test
     void nodeErrorBlocks_areJoinedPerConnection() throws Exception {
+        start(QUIET_NEVER);
         try (Socket a = connect(); Socket b = connect()) {
             send(a, NODE_BLOCK_HEAD);
             send(b, "{\"msg\":\"from b\"}\n");
@@ -104,6 +107,7 @@ class TcpReceiverTest {
 
     @Test
     void halfReceivedBlock_isFlushedAfterTheQuietPeriod_withTheConnectionStillOpen() throws Exception {
+        start(100);
         try (Socket s = connect()) {
             send(s, "Error: kaboom\n    at /srv/app/server.js:11:40\n");
             await().until(() -> sink.size() == 1);
@@ -116,6 +120,7 @@ class TcpReceiverTest {
 
     @Test
     void closedConnection_emitsItsLastLineWithoutNewline() throws Exception {
+        start(QUIET_NEVER);
         try (Socket s = connect()) {
             send(s, "first\nlast without newline");
         }
@@ -125,6 +130,7 @@ class TcpReceiverTest {
 
     @Test
     void saturatedPipeline_pausesTheConnection_andLosesNothing() throws Exception {
+        start(QUIET_NEVER);
         sink.saturate(true);
         int lines = 20_000;
         var text = new StringBuilder();
@@ -148,6 +154,7 @@ class TcpReceiverTest {
 
     @Test
     void stop_emitsWhatEachOpenConnectionHolds() throws Exception {
+        start(QUIET_NEVER);
         try (Socket s = connect()) {
             send(s, "{\"msg\":\"complete\"}\npartial line");
             await().until(() -> sink.size() == 1);
