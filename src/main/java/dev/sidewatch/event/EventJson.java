@@ -48,7 +48,8 @@ public final class EventJson {
 
     public static void write(Event e, JsonGenerator gen) throws IOException {
         gen.writeStartObject();
-        if (e.time() != null) gen.writeStringField("time", formatTime(e.time()));
+        // SPEC 4: the record's own time, or the observed time when it has none
+        if (e.effectiveTime() != null) gen.writeStringField("time", formatTime(e.effectiveTime()));
         if (e.observedTime() != null) gen.writeStringField("observed_time", formatTime(e.observedTime()));
         stringField(gen, "service", e.service());
         gen.writeStringField("severity", e.severity().name());
