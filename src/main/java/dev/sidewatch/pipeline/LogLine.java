@@ -40,6 +40,13 @@ public final class LogLine {
         return new LogLine(bytes, offset, truncated);
     }
 
+    /** The same line without a stream offset (for streams where offsets mean nothing, e.g. a TCP connection). */
+    public LogLine withoutOffset() {
+        if (offset < 0) return this;
+        if (bytes != null) return new LogLine(bytes, -1, truncated);
+        return new LogLine(text, -1, truncated, multiLine);
+    }
+
     public String text() {
         String t = text;
         if (t == null) text = t = new String(bytes, StandardCharsets.UTF_8);
