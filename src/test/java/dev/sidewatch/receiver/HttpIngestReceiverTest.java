@@ -261,11 +261,21 @@ class HttpIngestReceiverTest {
     }
 
     @Test
-    void unreadableChunkedUpload_doesNotLeakTheInFlightBudget() throws IOException, Exception {
+    void refusedAndAbandonedUploads_doNotLeakTheInFlightBudget() throws Exception {
         start(null, 1000);
         for (int i = 0; i < 20; i++) {
             assertThat(post("/v1/ingest", "z".repeat(1001)).statusCode()).isEqualTo(413);
         }
-        assertThat(post("/v1/ingest", "{\"msg\":\"still fine\"}").statusCode()).isEqualTo(200);
+        // clients that declare a full-size body, send part of it and hang up
+        for (int i = 0; i < 2 * HttpIngestReceiver.IN_FLIGHT_FACTOR; i++) {
+            try (Socket socket = new Socket("127.0.0.1", receiver.actualPort())) {
+                socket.getOutputStream().write("POST /v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"msg\":"
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                double partBodies = 7.0 * (i + 1);
+                await().until(() -> metric("sidewatch_received_bytes_total", "receiver", "http") >= partBodies);
+            }
+        }
+        await().untilAsserted(() -> assertThat(post("/v1/ingest", "{\"msg\":\"" + "f".repeat(980) + "\"}").statusCode()).isEqualTo(200));
     }
 }
