@@ -1,6 +1,5 @@
 package dev.sidewatch.receiver;
 
-import dev.sidewatch.pipeline.LogLine;
 import dev.sidewatch.pipeline.NodeErrorJoiner;
 import dev.sidewatch.pipeline.Normalizer;
 
@@ -17,8 +16,7 @@ final class LineStream {
      *                    meaningful for stdin, not for a TCP connection or a request body
      */
     LineStream(RecordDecoder decoder, Normalizer.Origin origin, boolean keepOffsets) {
-        this.joiner = new NodeErrorJoiner(line -> decoder.line(keepOffsets || line.offset() < 0 ? line
-                : new LogLine(line.text(), -1, line.truncated(), line.multiLine()), origin));
+        this.joiner = new NodeErrorJoiner(line -> decoder.line(keepOffsets ? line : line.withoutOffset(), origin));
         this.framer = new LineFramer(joiner::accept);
     }
 

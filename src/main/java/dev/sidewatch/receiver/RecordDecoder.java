@@ -43,17 +43,17 @@ final class RecordDecoder {
 
     /** One line or joined block from the framer and joiner. */
     void line(LogLine line, Normalizer.Origin origin) {
-        String text = line.text();
-        if (text.isBlank()) return;
-        Long offset = line.offset() >= 0 ? line.offset() : null;
+        if (line.isBlank()) return;
         Event event;
         if (line.truncated()) {
             metrics.rejected(TRUNCATED);
             event = normalizer.normalize(line, origin);
-        } else if (!line.multiLine() && looksLikeJson(text)) {
-            Map<String, Object> fields = JsonRecordParser.parseObject(text);
+        } else if (!line.multiLine() && line.firstNonBlank() == '{') {
+            // parsed here rather than in the normaliser so that a failure can be counted; LogLine does
+            // not expose its raw bytes outside the pipeline package, so this parses the decoded text
+            Map<String, Object> fields = JsonRecordParser.parseObject(line.text());
             if (fields != null) {
-                event = normalizer.normalizeFields(fields, origin, offset);
+                event = normalizer.normalizeFields(fields, origin, line.offset() >= 0 ? line.offset() : null);
             } else {
                 metrics.rejected(INVALID_JSON);
                 event = normalizer.normalize(line, origin);
@@ -61,7 +61,7 @@ final class RecordDecoder {
         } else {
             event = normalizer.normalize(line, origin);
         }
-        emit(event, text.length());
+        emit(event, line.text().length());
     }
 
     /** One already-parsed JSON object (consumed). */
@@ -74,13 +74,4 @@ final class RecordDecoder {
         sink.accept(event, bytes);
     }
 
-    /** Same rule as the normaliser: the first character that is not a space or tab is an opening brace. */
-    static boolean looksLikeJson(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '{') return true;
-            if (c != ' ' && c != '\t') return false;
-        }
-        return false;
-    }
 }

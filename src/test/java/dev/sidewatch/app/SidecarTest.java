@@ -75,7 +75,7 @@ class SidecarTest {
 
         assertThat(sidecar.stop()).isTrue();
         assertThat(stdout.toString(StandardCharsets.UTF_8).lines()).hasSize(5000)
-                .allSatisfy(line -> assertThat(line).startsWith("{\"observed_time\":").contains("\"service\":\"svc\""));
+                .allSatisfy(line -> assertThat(line).startsWith("{").contains("\"observed_time\":", "\"service\":\"svc\""));
         assertThat(new Scrape(sidecar.metrics().registry().scrape()).value("sidewatch_exported_total", "exporter", "stdout", "signal", "logs"))
                 .isEqualTo(5000.0);
     }
