@@ -4,13 +4,19 @@
 # sidewatch's TCP receiver, makes a few requests (200, 403, 401, 500, a denied fs read caught and
 # logged, and one nobody catches, which kills the service with Node's multi-line error block), then
 # prints the normalised events and the sidewatch_ metrics, and stops sidewatch with SIGTERM.
+# Without node or npm (or with DEMO_REPLAY=1) it replays the bundled captures in examples/logs/
+# into the TCP receiver instead of running the service.
 # Ports: sidewatch's defaults (4318, 5170, 9464) and DEMO_PORT (default 3000) for the service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
-command -v node >/dev/null || { echo "examples/demo.sh needs node (20 or later) on PATH" >&2; exit 1; }
 [ -f target/sidewatch.jar ] || { command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq maven; }; mvn -B -q -ntp package -DskipTests; }
-[ -d examples/node-service/node_modules ] || (cd examples/node-service && npm ci --no-audit --no-fund --loglevel=error)
+live=1
+if [ "${DEMO_REPLAY:-0}" = 1 ] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  live=0
+elif [ ! -d examples/node-service/node_modules ]; then
+  (cd examples/node-service && npm ci --no-audit --no-fund --loglevel=error) || live=0
+fi
 
 port=${DEMO_PORT:-3000}
 work=$(mktemp -d)
@@ -29,6 +35,13 @@ sidewatch_pid=$!
 wait_for http://127.0.0.1:9464/readyz
 sed 's/^/   /' "$work/sidewatch.err"
 
+if [ "$live" = 0 ]; then
+  echo "== no node/npm (or DEMO_REPLAY=1): replaying examples/logs/*.log into tcp://127.0.0.1:5170"
+  for f in examples/logs/*.log; do
+    echo "   $f ($(wc -l < "$f") lines)"
+    bash -c 'exec 3<>/dev/tcp/127.0.0.1/5170; cat "$1" >&3' _ "$f"
+  done
+else
 echo "== starting the demo service on :$port under node --experimental-permission, output piped to tcp://127.0.0.1:5170"
 flag=--permission; node --help | grep -q -- '--permission ' || flag=--experimental-permission
 ( cd examples/node-service && PORT=$port node "$flag" --allow-fs-read="$PWD/" server.js 2>&1 ) \
@@ -49,10 +62,11 @@ done
 wait "$service_pid" 2>/dev/null || true
 service_pid=""
 echo "   (the service died of the uncaught denial, as intended)"
+fi
 sleep 1 # let the last lines reach sidewatch and the stdout exporter
 
 echo "== normalised events (sidewatch stdout)"
-cat "$work/events.jsonl"
+if [ "$live" = 1 ]; then cat "$work/events.jsonl"; else head -n 20 "$work/events.jsonl"; echo "   ... $(wc -l < "$work/events.jsonl") events in all"; fi
 
 echo "== curl -s localhost:9464/metrics | grep sidewatch_   (zero-valued series left out)"
 curl -s http://127.0.0.1:9464/metrics | grep '^sidewatch_' | grep -v ' 0\.0$' | grep -v '_bucket{'
