@@ -25,6 +25,17 @@ public final class JsonRecordParser {
     private JsonRecordParser() {
     }
 
+    /**
+     * A single line as one JSON object, parsed from its raw bytes when it has them; invalid UTF-8 makes
+     * the byte parser fail, so the repaired text is tried next. Null for a block or anything not an object.
+     */
+    public static Map<String, Object> parseLine(LogLine line) {
+        if (line.multiLine() || line.firstNonBlank() != '{') return null;
+        byte[] bytes = line.bytes();
+        Map<String, Object> fields = bytes == null ? null : parseObject(bytes, 0, bytes.length);
+        return fields != null ? fields : parseObject(line.text());
+    }
+
     public static Map<String, Object> parseObject(String text) {
         try (JsonParser p = FACTORY.createParser(text)) {
             return parseRoot(p);

@@ -65,6 +65,11 @@ public final class LogLine {
         return multiLine;
     }
 
+    /** Size of the input: its bytes when read from bytes, else its characters. */
+    public int length() {
+        return bytes != null ? bytes.length : text.length();
+    }
+
     /** The raw bytes when the line was read from bytes and not joined, else null. */
     byte[] bytes() {
         return bytes;

@@ -74,18 +74,20 @@ public final class Normalizer {
 
     /** A line or joined block: JSON objects are mapped field by field, anything else is parsed as text. */
     public Event normalize(LogLine line, Origin origin) {
-        Map<String, Object> fields = null;
-        boolean block = line.multiLine();
-        if (!block && line.firstNonBlank() == '{') {
-            byte[] bytes = line.bytes();
-            if (bytes != null) fields = JsonRecordParser.parseObject(bytes, 0, bytes.length);
-            // invalid UTF-8 makes the byte parser fail: retry on the repaired text
-            if (fields == null) fields = JsonRecordParser.parseObject(line.text());
-        }
-        if (fields == null) fields = block ? NodeErrorBlockParser.parse(line.text()) : TextLineParser.parse(line.text());
+        Map<String, Object> fields = JsonRecordParser.parseLine(line);
+        return fields != null ? normalizeParsed(fields, origin, line) : normalizeText(line, origin);
+    }
+
+    /** A line that is not a JSON object (or a joined block): parsed as text, never as JSON. */
+    public Event normalizeText(LogLine line, Origin origin) {
+        Map<String, Object> fields = line.multiLine() ? NodeErrorBlockParser.parse(line.text()) : TextLineParser.parse(line.text());
+        return normalizeParsed(fields, origin, line);
+    }
+
+    /** A line already parsed by {@link JsonRecordParser#parseLine}: its fields are consumed. */
+    public Event normalizeParsed(Map<String, Object> fields, Origin origin, LogLine line) {
         if (line.truncated()) fields.put(TRUNCATED_ATTRIBUTE, Boolean.TRUE);
-        Long offset = line.offset() >= 0 ? line.offset() : null;
-        return normalizeFields(fields, origin, offset);
+        return normalizeFields(fields, origin, line.offset() >= 0 ? line.offset() : null);
     }
 
     /**

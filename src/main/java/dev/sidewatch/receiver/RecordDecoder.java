@@ -49,19 +49,17 @@ final class RecordDecoder {
             metrics.rejected(TRUNCATED);
             event = normalizer.normalize(line, origin);
         } else if (!line.multiLine() && line.firstNonBlank() == '{') {
-            // parsed here rather than in the normaliser so that a failure can be counted; LogLine does
-            // not expose its raw bytes outside the pipeline package, so this parses the decoded text
-            Map<String, Object> fields = JsonRecordParser.parseObject(line.text());
+            Map<String, Object> fields = JsonRecordParser.parseLine(line);
             if (fields != null) {
-                event = normalizer.normalizeFields(fields, origin, line.offset() >= 0 ? line.offset() : null);
+                event = normalizer.normalizeParsed(fields, origin, line);
             } else {
                 metrics.rejected(INVALID_JSON);
-                event = normalizer.normalize(line, origin);
+                event = normalizer.normalizeText(line, origin);
             }
         } else {
             event = normalizer.normalize(line, origin);
         }
-        emit(event, line.text().length());
+        emit(event, line.length());
     }
 
     /** One already-parsed JSON object (consumed). */
