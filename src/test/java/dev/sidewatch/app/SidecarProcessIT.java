@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on the test class path (so {@code mvn test} does not depend on a previously packaged jar). An
  * integration test, named {@code *Test} so the default surefire run includes it.
  */
-class SidecarProcessTest {
+class SidecarProcessIT {
     static final Path TESTDATA = Path.of("src/test/resources/testdata/sidecar");
 
     @TempDir
