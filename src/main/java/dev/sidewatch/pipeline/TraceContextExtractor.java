@@ -73,7 +73,8 @@ final class TraceContextExtractor {
         return trace == null || span == null ? null : new TraceContext(trace, span);
     }
 
-    private static TraceContext fromHeaders(Object headers) {
+    /** The caller's context in a headers object: W3C {@code traceparent}, B3 single or multi, AWS X-Ray. */
+    static TraceContext fromHeaders(Object headers) {
         if (!(headers instanceof Map<?, ?>)) return null;
         TraceContext ctx = parseTraceparent(Fields.header(headers, "traceparent"));
         if (ctx == null) ctx = b3Single(Fields.header(headers, "b3"));
