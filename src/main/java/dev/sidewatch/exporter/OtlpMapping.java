@@ -1,0 +1,234 @@
+package dev.sidewatch.exporter;
+
+import dev.sidewatch.event.Event;
+import dev.sidewatch.event.Kind;
+import dev.sidewatch.pipeline.SpanSynthesizer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.StatusData;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps normalised events to OTLP (SPEC 6; the tables are in {@code docs/otlp.md}). A log record keeps
+ * the event's own time, severity, trace context and service; named parts become semantic-convention
+ * attributes, the remaining {@code attributes} follow with their JSON types (objects and arrays as OTLP
+ * map and array values, not flattened). Events carrying a synthesised span ({@link SpanSynthesizer})
+ * also give a SERVER span. Pure and thread-safe.
+ */
+final class OtlpMapping {
+    static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+    static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+    static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+    static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+    static final AttributeKey<String> USER_AGENT = AttributeKey.stringKey("user_agent.original");
+    static final AttributeKey<Double> HTTP_DURATION = AttributeKey.doubleKey("http.server.request.duration");
+    static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
+    static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+    static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
+    static final AttributeKey<String> ERROR_CODE = AttributeKey.stringKey("error.code");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    static final AttributeKey<String> ENDUSER_ID = AttributeKey.stringKey("enduser.id");
+    static final AttributeKey<String> PERMISSION_TYPE = AttributeKey.stringKey("permission.type");
+    static final AttributeKey<String> PERMISSION_RESOURCE = AttributeKey.stringKey("permission.resource");
+    static final AttributeKey<String> PERMISSION_SOURCE = AttributeKey.stringKey("permission.source");
+    static final AttributeKey<String> EVENT_CATEGORY = AttributeKey.stringKey("event.category");
+    static final AttributeKey<String> EVENT_ACTION = AttributeKey.stringKey("event.action");
+    static final AttributeKey<String> EVENT_OUTCOME = AttributeKey.stringKey("event.outcome");
+    static final AttributeKey<List<String>> TAGS = AttributeKey.stringArrayKey("tags");
+    static final AttributeKey<String> LOG_FILE_PATH = AttributeKey.stringKey("log.file.path");
+
+    private static final Severity[] SEVERITIES = new Severity[25];
+
+    static {
+        for (Severity s : Severity.values()) SEVERITIES[s.getSeverityNumber()] = s;
+    }
+
+    private final OtlpResources resources;
+    private final InstrumentationScopeInfo scope;
+
+    OtlpMapping(OtlpResources resources, InstrumentationScopeInfo scope) {
+        this.resources = resources;
+        this.scope = scope;
+    }
+
+    /** OTLP {@code event_name} for a kind; null for plain logs. */
+    static String eventName(Kind kind) {
+        return switch (kind) {
+            case LOG -> null;
+            case EXCEPTION -> "exception";
+            case HTTP_REQUEST -> "http.request";
+            case AUTH_FAILURE -> "auth.failure";
+            case PERMISSION_DENIED -> "permission.denied";
+        };
+    }
+
+    EventLogRecord logRecord(Event e) {
+        int number = e.severityNumber() >= 0 && e.severityNumber() < SEVERITIES.length ? e.severityNumber() : 0;
+        return new EventLogRecord(resources.forService(e.service()), scope, nanos(e.time()), nanos(e.observedTime()),
+                spanContext(e.traceId(), e.spanId()), SEVERITIES[number], e.severity().name(),
+                e.message() == null ? null : Value.of(e.message()), attributes(e), eventName(e.kind()));
+    }
+
+    /** The SERVER span of an event with a synthesised span, or null. */
+    SynthesizedSpan span(Event e) {
+        if (!SpanSynthesizer.isSynthesized(e) || e.traceId() == null || e.spanId() == null || e.http() == null) return null;
+        Event.HttpInfo h = e.http();
+        String target = h.route() != null ? h.route() : h.path();
+        String name = (h.method() != null ? h.method() : "HTTP") + (target != null ? " " + target : "");
+        long end = nanos(e.effectiveTime());
+        long duration = h.durationMs() == null || h.durationMs() < 0 ? 0 : (long) (h.durationMs() * 1_000_000d);
+        String parentId = SpanSynthesizer.parentSpanId(e);
+        SpanContext parent = parentId == null ? SpanContext.getInvalid()
+                : SpanContext.createFromRemoteParent(e.traceId(), parentId, TraceFlags.getSampled(), TraceState.getDefault());
+        boolean serverError = h.statusCode() != null && h.statusCode() >= 500;
+        AttributesBuilder b = Attributes.builder();
+        if (h.method() != null) b.put(HTTP_METHOD, h.method());
+        if (h.statusCode() != null) b.put(HTTP_STATUS, (long) h.statusCode());
+        if (h.path() != null) b.put(URL_PATH, h.path());
+        if (h.route() != null) b.put(HTTP_ROUTE, h.route());
+        if (h.clientIp() != null) b.put(CLIENT_ADDRESS, h.clientIp());
+        if (h.userAgent() != null) b.put(USER_AGENT, h.userAgent());
+        if (serverError) b.put(ERROR_TYPE, Integer.toString(h.statusCode()));
+        return new SynthesizedSpan(name, SpanContext.create(e.traceId(), e.spanId(), TraceFlags.getSampled(), TraceState.getDefault()),
+                parent, serverError ? StatusData.error() : StatusData.unset(), Math.max(0, end - duration), end, b.build(),
+                scope, resources.forService(e.service()));
+    }
+
+    private static SpanContext spanContext(String traceId, String spanId) {
+        if (traceId == null) return SpanContext.getInvalid();
+        if (spanId == null) return new TraceOnly(traceId);
+        return SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
+    }
+
+    static long nanos(Instant t) {
+        return t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    private static Attributes attributes(Event e) {
+        AttributesBuilder b = Attributes.builder();
+        for (Map.Entry<String, Object> entry : e.attributes().entrySet()) {
+            if (!entry.getKey().equals(SpanSynthesizer.MARKER)) put(b, entry.getKey(), entry.getValue());
+        }
+        // named parts last, so they win over a same-named leftover
+        Event.HttpInfo h = e.http();
+        if (h != null) {
+            if (h.method() != null) b.put(HTTP_METHOD, h.method());
+            if (h.statusCode() != null) b.put(HTTP_STATUS, (long) h.statusCode());
+            if (h.path() != null) b.put(URL_PATH, h.path());
+            if (h.route() != null) b.put(HTTP_ROUTE, h.route());
+            if (h.clientIp() != null) b.put(CLIENT_ADDRESS, h.clientIp());
+            if (h.userAgent() != null) b.put(USER_AGENT, h.userAgent());
+            if (h.durationMs() != null) b.put(HTTP_DURATION, h.durationMs() / 1000d);
+        }
+        Event.ErrorInfo err = e.error();
+        if (err != null) {
+            if (err.type() != null) b.put(EXCEPTION_TYPE, err.type());
+            if (err.message() != null) b.put(EXCEPTION_MESSAGE, err.message());
+            if (err.stack() != null) b.put(EXCEPTION_STACKTRACE, err.stack());
+            if (err.code() != null) b.put(ERROR_CODE, err.code());
+        }
+        if (e.user() != null && e.user().id() != null) b.put(ENDUSER_ID, e.user().id());
+        Event.PermissionInfo p = e.permission();
+        if (p != null) {
+            if (p.type() != null) b.put(PERMISSION_TYPE, p.type());
+            if (p.resource() != null) b.put(PERMISSION_RESOURCE, p.resource());
+            if (p.source() != null) b.put(PERMISSION_SOURCE, p.source());
+        }
+        Event.EventInfo ev = e.event();
+        if (ev != null) {
+            if (ev.category() != null) b.put(EVENT_CATEGORY, ev.category());
+            if (ev.name() != null) b.put(EVENT_ACTION, ev.name());
+            if (ev.outcome() != null) b.put(EVENT_OUTCOME, ev.outcome());
+            if (ev.tags() != null) b.put(TAGS, ev.tags());
+        }
+        if (e.source() != null && e.source().path() != null) b.put(LOG_FILE_PATH, e.source().path());
+        return b.build();
+    }
+
+    private static void put(AttributesBuilder b, String key, Object value) {
+        switch (value) {
+            case String s -> b.put(key, s);
+            case Boolean bool -> b.put(key, bool);
+            case Integer i -> b.put(key, (long) i);
+            case Long l -> b.put(key, l);
+            case Double d -> b.put(key, d);
+            case BigInteger bi -> {
+                if (bi.bitLength() < 64) b.put(key, bi.longValue());
+                else b.put(key, bi.toString());
+            }
+            case BigDecimal bd -> b.put(key, bd.doubleValue());
+            case Number n -> b.put(key, n.doubleValue());
+            case null, default -> b.put(AttributeKey.valueKey(key), value(value));
+        }
+    }
+
+    /** A JSON-typed value as an OTLP AnyValue; null becomes the empty value. */
+    static Value<?> value(Object value) {
+        return switch (value) {
+            case null -> Value.empty();
+            case String s -> Value.of(s);
+            case Boolean bool -> Value.of(bool);
+            case Integer i -> Value.of((long) i);
+            case Long l -> Value.of(l);
+            case Double d -> Value.of(d);
+            case BigInteger bi -> bi.bitLength() < 64 ? Value.of(bi.longValue()) : Value.of(bi.toString());
+            case BigDecimal bd -> Value.of(bd.doubleValue());
+            case Number n -> Value.of(n.doubleValue());
+            case Map<?, ?> map -> {
+                var kv = new LinkedHashMap<String, Value<?>>(Math.max(4, map.size() * 2));
+                map.forEach((k, v) -> kv.put(String.valueOf(k), value(v)));
+                yield Value.of(kv);
+            }
+            case List<?> list -> {
+                var values = new ArrayList<Value<?>>(list.size());
+                for (Object item : list) values.add(value(item));
+                yield Value.of(values);
+            }
+            default -> Value.of(value.toString());
+        };
+    }
+
+    /** A trace id without a span id: the SDK's own SpanContext would drop both. */
+    private record TraceOnly(String traceId) implements SpanContext {
+        @Override
+        public String getTraceId() {
+            return traceId;
+        }
+
+        @Override
+        public String getSpanId() {
+            return "0000000000000000";
+        }
+
+        @Override
+        public TraceFlags getTraceFlags() {
+            return TraceFlags.getSampled();
+        }
+
+        @Override
+        public TraceState getTraceState() {
+            return TraceState.getDefault();
+        }
+
+        @Override
+        public boolean isRemote() {
+            return false;
+        }
+    }
+}
