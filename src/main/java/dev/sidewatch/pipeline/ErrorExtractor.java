@@ -8,7 +8,9 @@ import java.util.Map;
  * Maps an error to {@code error}: pino's {@code err} ({@code type, message, stack} plus extra props),
  * bunyan's ({@code name}), the same under {@code error} or {@code exception}, a plain string, winston
  * {@code errors()} with {@code stack} hoisted to the top level, and Deno-style {@code {name, message}}
- * records. Mapped leaves are taken out; other properties (errno, syscall, …) stay as attributes.
+ * records, and the OpenTelemetry semantic conventions ({@code exception.type}, {@code exception.message},
+ * {@code exception.stacktrace}, {@code error.code}) as OTLP log records carry them. Mapped leaves are
+ * taken out; other properties (errno, syscall, …) stay as attributes.
  */
 final class ErrorExtractor {
     private ErrorExtractor() {
@@ -27,6 +29,8 @@ final class ErrorExtractor {
                 return new ErrorInfo(null, s, null, null);
             }
         }
+        ErrorInfo semconv = semconv(fields);
+        if (semconv != null) return semconv;
         if (fields.get("stack") instanceof String stack && !stack.isBlank()) {
             fields.remove("stack");
             String code = takeCode(fields);
@@ -48,14 +52,30 @@ final class ErrorExtractor {
         return null;
     }
 
+    /** Flat {@code exception.*} attributes (OTLP semantic conventions). */
+    private static ErrorInfo semconv(Map<String, Object> fields) {
+        String type = Fields.nonBlank(fields.get("exception.type"));
+        String message = fields.get("exception.message") instanceof String m ? m : null;
+        String stack = fields.get("exception.stacktrace") instanceof String st ? st : null;
+        if (type == null && message == null && stack == null) return null;
+        if (type != null) fields.remove("exception.type");
+        if (message != null) fields.remove("exception.message");
+        if (stack != null) fields.remove("exception.stacktrace");
+        String code = Fields.nonBlank(fields.get("error.code"));
+        if (code != null) fields.remove("error.code");
+        else code = takeCode(fields);
+        return new ErrorInfo(type, message, code, stack);
+    }
+
     private static ErrorInfo fromMap(Map<String, Object> err) {
         String type = Fields.nonBlank(err.get("type"));
         if (type != null) err.remove("type");
         else if ((type = Fields.nonBlank(err.get("name"))) != null) err.remove("name");
         String message = err.get("message") instanceof String m ? m : null;
         if (message != null) err.remove("message");
-        String stack = err.get("stack") instanceof String st ? st : null;
-        if (stack != null) err.remove("stack");
+        String stackKey = err.containsKey("stack") ? "stack" : "stacktrace";
+        String stack = err.get(stackKey) instanceof String st ? st : null;
+        if (stack != null) err.remove(stackKey);
         String code = takeCode(err);
         if (type == null && message == null && stack == null && code == null) return null;
         return new ErrorInfo(type, message, code, stack);

@@ -382,4 +382,33 @@ class NormalizerTest {
         var off = new Normalizer(StatusLevelPolicy.MAX, Redactor.DISABLED, CLOCK, r -> { });
         assertThat(off.normalize(LogLine.of("{\"password\":\"p\"}"), ORIGIN).attributes()).containsEntry("password", "p");
     }
+
+    @Test
+    void otlpSemconvException_flatAttributes_becomeTheError() {
+        // instrumentation-pino sends a pino err as exception.* attributes (FORMATS.md 5.2)
+        Event e = normalizer.normalizeFields(new java.util.LinkedHashMap<>(Map.of("level", "error", "message", "pino error inside span",
+                "exception.type", "Error", "exception.message", "db down", "exception.stacktrace", "Error: db down\n    at /srv/app/app.js:27:21",
+                "error.code", "ECONNREFUSED")), ORIGIN, null);
+        assertThat(e.kind()).isEqualTo(Kind.EXCEPTION);
+        assertThat(e.error()).isEqualTo(new Event.ErrorInfo("Error", "db down", "ECONNREFUSED", "Error: db down\n    at /srv/app/app.js:27:21"));
+        assertThat(e.attributes()).isEmpty();
+    }
+
+    @Test
+    void otlpSemconvException_nestedStacktrace_isTheStack() {
+        Event e = line("{\"msg\":\"x\",\"exception\":{\"type\":\"TypeError\",\"message\":\"y\",\"stacktrace\":\"TypeError: y\"}}");
+        assertThat(e.error()).isEqualTo(new Event.ErrorInfo("TypeError", "y", null, "TypeError: y"));
+    }
+
+    @Test
+    void otlpSemconvHttpAttributes_makeAnHttpRequest() {
+        Event e = normalizer.normalizeFields(new java.util.LinkedHashMap<>(Map.of("message", "GET /orders/7",
+                "http.request.method", "GET", "http.response.status_code", 503L, "url.path", "/orders/7", "http.route", "/orders/:id",
+                "client.address", "10.0.0.7", "user_agent.original", "curl/8.5", "enduser.id", "u-42")), ORIGIN, null);
+        assertThat(e.kind()).isEqualTo(Kind.HTTP_REQUEST);
+        assertThat(e.severity()).isEqualTo(Severity.ERROR);
+        assertThat(e.http()).isEqualTo(new Event.HttpInfo("GET", "/orders/7", "/orders/:id", 503, null, "10.0.0.7", "curl/8.5"));
+        assertThat(e.user()).isEqualTo(new Event.UserInfo("u-42"));
+        assertThat(e.attributes()).isEmpty();
+    }
 }
