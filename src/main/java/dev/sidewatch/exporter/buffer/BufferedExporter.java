@@ -134,6 +134,8 @@ public final class BufferedExporter {
     private volatile boolean writerDone;
     private volatile boolean stopped;
     private volatile long givenUp;
+    private volatile long writtenOfBatch;
+    private volatile long writtenBytesOfBatch;
     private boolean exportFailing; // sender thread only
     private int failedAttempts; // sender thread only
     private boolean decodeReported; // sender thread only
@@ -182,7 +184,12 @@ public final class BufferedExporter {
         Gauge.builder("sidewatch.buffer.bytes", this, BufferedExporter::bufferedBytes)
                 .description("Bytes waiting in an exporter's buffer (input bytes in memory plus record bytes on disk)")
                 .tags("exporter", name).register(registry);
-        metrics.dropped(DROP_DEAD_LETTER, 0);
+        for (String reason : List.of(DROP_DEAD_LETTER, DROP_BUFFER_DAMAGED)) {
+            // the same meter PrometheusMetrics#dropped increments, registered at 0 so dashboards see it
+            Counter.builder("sidewatch.dropped.events")
+                    .description("Events lost after a receiver accepted them, by reason (zero in normal operation)")
+                    .tags("reason", reason).register(registry);
+        }
         this.writer = Thread.ofPlatform().name("sidewatch-" + name + "-buffer").daemon(true).unstarted(this::writeLoop);
         this.sender = Thread.ofPlatform().name("sidewatch-" + name + "-sender").daemon(true).unstarted(this::sendLoop);
     }
@@ -295,12 +302,12 @@ public final class BufferedExporter {
 
     /** Events waiting: in memory and on disk, not yet confirmed by the exporter. */
     public long bufferedEvents() {
-        return queue.size() + segments.unackedEvents();
+        return Math.max(0, queue.size() - writtenOfBatch) + segments.unackedEvents();
     }
 
     /** Bytes waiting: input bytes in memory plus record bytes on disk. */
     public long bufferedBytes() {
-        return queue.bytes() + segments.unackedBytes();
+        return Math.max(0, queue.bytes() - writtenBytesOfBatch) + segments.unackedBytes();
     }
 
     /** Bytes of the segment files, as counted against {@code buffer.max_bytes}. */
@@ -316,7 +323,10 @@ public final class BufferedExporter {
             var out = new EventCodec.Out(4096);
             while (!queue.finished() && !abort) {
                 List<ExportQueue.Item> batch = queue.take(WRITE_BATCH, Duration.ofMillis(500));
-                if (batch.isEmpty()) continue;
+                if (batch.isEmpty()) {
+                    idle();
+                    continue;
+                }
                 int done = 0;
                 while (done < batch.size() && !abort) {
                     try {
@@ -333,6 +343,8 @@ public final class BufferedExporter {
                     persistedUpTo(batch.size() - done); // given up at shutdown: release barriers
                 }
                 queue.done(batch);
+                writtenOfBatch = 0;
+                writtenBytesOfBatch = 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -348,6 +360,17 @@ public final class BufferedExporter {
                 lock.unlock();
             }
         }
+    }
+
+    /** Nothing to write: frees the confirmed write segment so the disk empties. */
+    private void idle() {
+        try {
+            segments.sealIfConfirmed();
+            healthy();
+        } catch (IOException e) {
+            segments.abandonUncommitted();
+        }
+        updateDiskSaturation();
     }
 
     /** Opens (and recovers) the log, retrying while the disk refuses; false when stopped first. */
@@ -405,6 +428,7 @@ public final class BufferedExporter {
             if (!segments.hasRoom(recordBytes)) {
                 segments.commit();
                 persistedUpTo(i - committed);
+                written(batch, committed, i);
                 committed = i;
                 updateDiskSaturation();
                 while (!segments.awaitRoom(recordBytes, DISK_RETRY.toNanos())) {
@@ -417,8 +441,17 @@ public final class BufferedExporter {
         }
         segments.commit();
         persistedUpTo(i - committed);
+        written(batch, committed, i);
         updateDiskSaturation();
         return batch.size();
+    }
+
+    /** Items of the batch now on disk but still counted by the queue until the batch is done. */
+    private void written(List<ExportQueue.Item> batch, int from, int to) {
+        long bytes = 0;
+        for (int k = from; k < to; k++) bytes += batch.get(k).bytes();
+        writtenBytesOfBatch += bytes;
+        writtenOfBatch += to - from;
     }
 
     private void persistedUpTo(long events) {

@@ -132,9 +132,12 @@ final class SegmentLog implements Closeable {
         };
     }
 
-    /** The segment size for a budget: a sixteenth of it, between 64 KiB and 16 MiB. */
+    /**
+     * The segment size for a budget: a sixteenth of it, between 4 KiB and 16 MiB, so that confirmed data is
+     * freed in small steps and the write segment never holds much of the budget.
+     */
     static long segmentBytesFor(long maxBytes) {
-        return Math.max(64 * 1024, Math.min(16L * 1024 * 1024, maxBytes / 16));
+        return Math.max(4 * 1024, Math.min(16L * 1024 * 1024, maxBytes / 16));
     }
 
     /**
@@ -272,6 +275,27 @@ final class SegmentLog implements Closeable {
                 reclaimTried = false;
             }
             return !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When every record is confirmed, seals the write segment so that it is deleted: an idle buffer keeps
+     * no confirmed data on disk. Writer thread only.
+     */
+    void sealIfConfirmed() throws IOException {
+        if (writeChannel == null || appendedUncommittedEvents > 0) return;
+        lock.lock();
+        try {
+            if (unackedEvents > 0 || writeSegment.committed <= SEGMENT_HEADER) return;
+        } finally {
+            lock.unlock();
+        }
+        sealWriteSegment();
+        lock.lock();
+        try {
+            deleteConfirmedSegments();
         } finally {
             lock.unlock();
         }
