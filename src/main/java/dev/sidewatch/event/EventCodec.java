@@ -162,7 +162,7 @@ public final class EventCodec {
         Event.UserInfo user = in.readPresence() ? new Event.UserInfo(in.readString()) : null;
         int attributeCount = (int) in.readCount(2);
         Map<String, Object> attributes = new LinkedHashMap<>(Math.max(4, attributeCount * 2));
-        for (int i = 0; i < attributeCount; i++) attributes.put(in.readString(), readValue(in, 1));
+        for (int i = 0; i < attributeCount; i++) attributes.put(in.readKey(), readValue(in, 1));
         Event.SourceInfo source = null;
         if (in.readPresence()) {
             String receiver = in.readString(), path = in.readString();
@@ -280,7 +280,7 @@ public final class EventCodec {
             case T_MAP -> {
                 int n = (int) in.readCount(2);
                 Map<String, Object> map = new LinkedHashMap<>(Math.max(4, n * 2));
-                for (int i = 0; i < n; i++) map.put(in.readString(), readValue(in, depth + 1));
+                for (int i = 0; i < n; i++) map.put(in.readKey(), readValue(in, depth + 1));
                 yield map;
             }
             case T_LIST -> {
@@ -480,7 +480,8 @@ public final class EventCodec {
             long n = readVarLong();
             if (n == 0) return -1;
             n--;
-            if (n > remaining()) throw new MalformedEventException("length " + n + " exceeds the input");
+            // a varint of ten bytes can come out negative: damaged, like one longer than the input
+            if (n < 0 || n > remaining()) throw new MalformedEventException("length " + n + " exceeds the input");
             return (int) n;
         }
 
@@ -490,6 +491,13 @@ public final class EventCodec {
             byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
             pos += n;
             return b;
+        }
+
+        /** A map key: never null (the encoder writes every key as text). */
+        String readKey() throws MalformedEventException {
+            String key = readString();
+            if (key == null) throw new MalformedEventException("null map key");
+            return key;
         }
 
         String readString() throws MalformedEventException {

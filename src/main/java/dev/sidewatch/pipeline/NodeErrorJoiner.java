@@ -119,9 +119,11 @@ public final class NodeErrorJoiner {
 
     /** Emits whatever block is pending, as received. */
     public void flush() {
-        if (state == State.IDLE) return;
-        if (state == State.HEADER || state == State.PENDING_ERROR) abort();
-        else finish();
+        // an aborted header re-reads its later lines, which may open another block: flush until none is left
+        while (state != State.IDLE) {
+            if (state == State.HEADER || state == State.PENDING_ERROR) abort();
+            else finish();
+        }
     }
 
     private void start(LogLine line) {
