@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An exporter that sends batches to a remote peer and says how each went: the contract between the
- * durable buffer ({@link dev.sidewatch.exporter.buffer.BufferedExporter}) and a network exporter such as
- * OTLP. The buffer sends one batch at a time, retries {@link ExportResult.Outcome#RETRYABLE} results
+ * durable buffer ({@link dev.sidewatch.exporter.buffer.BufferedExporter}) and a network exporter
+ * ({@code OtlpExporter::export}). The buffer sends one batch at a time, retries {@link ExportResult.Outcome#RETRYABLE} results
  * with backoff (honouring {@link ExportResult#retryAfter()}), moves
  * {@link ExportResult.Outcome#PERMANENT} ones to the dead-letter file, and removes a batch from disk
  * only after {@link ExportResult.Outcome#SUCCESS}.

@@ -297,8 +297,11 @@ public final class FileReceiver extends VerticleBase {
                     // gone already
                 }
             } else {
-                f.finish();
-                retire(f);
+                // no copy (yet): remember where the complete lines end, so a copy that shows up later is read on from there
+                long complete = f.finishCompleteLines();
+                files.remove(f);
+                addFinished(f.path.toString(), f.fingerprint(), complete);
+                f.close();
                 try {
                     unknown.put(f.path, Files.readAttributes(f.path, BasicFileAttributes.class));
                 } catch (IOException e) {
@@ -314,6 +317,7 @@ public final class FileReceiver extends VerticleBase {
             Head head = head(p, a);
             if (head == null) continue;
             if (ownedByOpenFile(head.fingerprint())) continue; // a copy of a file being read
+            if (maybeCopyInProgress(head.fingerprint())) continue; // the start of a known file: wait until it shows more
             if (files.size() >= MAX_OPEN_FILES) {
                 reportOnce("max-files", "sidewatch: file receiver " + config.path() + ": more than " + MAX_OPEN_FILES
                         + " files match; the others are not read");
@@ -323,7 +327,7 @@ public final class FileReceiver extends VerticleBase {
             Finished done = findFinished(head.fingerprint());
             if (done != null) {
                 finished.remove(key(done.fingerprint()));
-                offset = done.offset() <= a.size() ? done.offset() : 0;
+                offset = Math.min(done.offset(), a.size());
             } else {
                 offset = firstScan && !hadCheckpoint && config.startAt() == StartAt.END ? a.size() : 0;
             }
@@ -365,6 +369,17 @@ public final class FileReceiver extends VerticleBase {
         }
     }
 
+    /**
+     * True when {@code head} is shorter than a known file's fingerprint and its beginning: a copy being
+     * written (copytruncate), which must not be taken for a new file and read from its start.
+     */
+    private boolean maybeCopyInProgress(byte[] head) {
+        if (head.length >= TailedFile.FINGERPRINT_BYTES) return false;
+        for (TailedFile f : files) if (f.fingerprint().length > head.length && TailedFile.startsWith(f.fingerprint(), head)) return true;
+        for (Finished f : finished.values()) if (f.fingerprint().length > head.length && TailedFile.startsWith(f.fingerprint(), head)) return true;
+        return false;
+    }
+
     private boolean ownedByOpenFile(byte[] head) {
         for (TailedFile f : files) if (TailedFile.startsWith(head, f.fingerprint())) return true;
         return false;
@@ -404,16 +419,13 @@ public final class FileReceiver extends VerticleBase {
         }
     }
 
-    /** Stops reading a file (truncated, or rewritten in place) and remembers where it ended. */
-    private void retire(TailedFile f) {
-        files.remove(f);
-        addFinished(f);
-        f.close();
+    private void addFinished(TailedFile f) {
+        addFinished(f.path.toString(), f.fingerprint(), f.readOffset());
     }
 
-    private void addFinished(TailedFile f) {
-        if (f.fingerprint().length == 0) return;
-        finished.put(key(f.fingerprint()), new Finished(f.path.toString(), f.fingerprint(), f.readOffset()));
+    private void addFinished(String path, byte[] fingerprint, long offset) {
+        if (fingerprint.length == 0) return;
+        finished.put(key(fingerprint), new Finished(path, fingerprint, offset));
         while (finished.size() > MAX_FINISHED) finished.remove(finished.keySet().iterator().next());
         dirty = true;
     }

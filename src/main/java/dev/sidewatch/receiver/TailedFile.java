@@ -176,6 +176,19 @@ final class TailedFile implements Closeable {
         }
     }
 
+    /**
+     * The file was truncated under us: every complete line still held goes out (partial container records
+     * and open blocks included), the partial last line does not. Returns the offset after the last complete
+     * line, where a copy of the file (copytruncate) is read on.
+     */
+    long finishCompleteLines() {
+        for (Stream s : streams.values()) {
+            if (s.partialStart >= 0) s.completePartial();
+            s.joiner.flush();
+        }
+        return completeUpTo;
+    }
+
     @Override
     public void close() {
         closeQuietly(channel);

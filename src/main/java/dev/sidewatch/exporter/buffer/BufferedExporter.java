@@ -578,11 +578,11 @@ public final class BufferedExporter {
                     if (result == null) throw new ExecutionException("no result", null);
                 } catch (TimeoutException e) {
                     future.cancel(true);
-                    result = ExportResult.retryable("no answer within " + settings.exportTimeout().toSeconds() + " s");
+                    result = ExportResult.retryable(0, null, "no answer within " + settings.exportTimeout().toSeconds() + " s");
                 }
             } catch (ExecutionException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                result = ExportResult.retryable("exporter error: " + describe(cause));
+                result = ExportResult.retryable(0, null, "exporter error: " + describe(cause));
                 thrown = true;
             }
             switch (result.outcome()) {

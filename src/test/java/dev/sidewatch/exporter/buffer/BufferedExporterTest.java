@@ -117,7 +117,7 @@ class BufferedExporterTest {
     @Test
     void retryable_isRetriedWithExponentialFullJitterBackoff_andDeliveredOnce() throws Exception {
         var exporter = new FakeExporter();
-        exporter.answerFirst(5, ExportResult.retryable("HTTP 503"));
+        exporter.answerFirst(5, ExportResult.retryable(503, null, "HTTP 503"));
         BufferedExporter buffer = start(exporter, 1 << 20);
         produce(buffer, 0, 10);
         await().until(() -> exporter.deliveredCount() == 10);
@@ -135,7 +135,7 @@ class BufferedExporterTest {
     @Test
     void retryAfter_isHonouredInsteadOfTheBackoff() throws Exception {
         var exporter = new FakeExporter();
-        exporter.answerFirst(2, ExportResult.retryable("HTTP 429", Duration.ofSeconds(7)));
+        exporter.answerFirst(2, ExportResult.retryable(429, Duration.ofSeconds(7), "HTTP 429"));
         BufferedExporter buffer = start(exporter, 1 << 20);
         produce(buffer, 0, 3);
         await().until(() -> exporter.deliveredCount() == 3);
@@ -149,20 +149,10 @@ class BufferedExporterTest {
     }
 
     @Test
-    void retryAfter_parsesSecondsAndHttpDates() {
-        assertThat(ExportResult.parseRetryAfter("120", clock)).isEqualTo(Duration.ofSeconds(120));
-        assertThat(ExportResult.parseRetryAfter(" 3 ", clock)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(ExportResult.parseRetryAfter("Sun, 22 Nov 2026 10:00:30 GMT", clock)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(ExportResult.parseRetryAfter("Sun, 22 Nov 2026 09:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
-        assertThat(ExportResult.parseRetryAfter("soon", clock)).isNull();
-        assertThat(ExportResult.parseRetryAfter(null, clock)).isNull();
-    }
-
-    @Test
     void permanentRefusal_goesToTheDeadLetterFile_isCounted_andTheRestFlows() throws Exception {
         var exporter = new FakeExporter();
         exporter.behaviour = batch -> FakeExporter.answer(batch.stream().anyMatch(e -> e.message().equals("event 3"))
-                ? ExportResult.permanent("HTTP 400: bad timestamp") : ExportResult.SUCCESS);
+                ? ExportResult.permanent(400, "HTTP 400: bad timestamp") : ExportResult.SUCCESS);
         BufferedExporter.Settings settings = BufferedExporter.Settings.of("otlp", dir, 1 << 20, Duration.ofSeconds(10)).withBatch(2, 1 << 20);
         BufferedExporter buffer = start(exporter, 1 << 20, settings);
         produce(buffer, 0, 10);
@@ -183,7 +173,7 @@ class BufferedExporterTest {
     @Test
     void restart_sendsWhatTheExporterNeverConfirmed_andCountsPossibleDuplicates() throws Exception {
         var down = new FakeExporter();
-        down.answerAlways(ExportResult.retryable("connection refused"));
+        down.answerAlways(ExportResult.retryable(0, null, "connection refused"));
         BufferedExporter first = start(down, 1 << 20);
         produce(first, 0, 1000);
         var onDisk = new CountDownLatch(1);
@@ -224,7 +214,7 @@ class BufferedExporterTest {
     @Test
     void fullDisk_pushesBack_nothingIsDropped_andEverythingArrivesLater() throws Exception {
         var exporter = new FakeExporter();
-        exporter.answerAlways(ExportResult.retryable("connection refused"));
+        exporter.answerAlways(ExportResult.retryable(0, null, "connection refused"));
         long max = 64 * 1024;
         BufferedExporter buffer = start(exporter, max);
         var producer = Thread.ofPlatform().start(() -> {
