@@ -8,25 +8,35 @@ import dev.sidewatch.receiver.EventSink;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * What receivers hand their events to: counts each event ({@link EventMetrics}) and queues it for every
- * exporter. Saturated while any exporter's queue is. With no exporter (stdout off and no OTLP), events
+ * What receivers hand their events to: runs the export-side processor (span synthesis when OTLP traces
+ * are exported), counts each event ({@link EventMetrics}) and queues it for every exporter. Saturated
+ * while any exporter's queue is. With no exporter (stdout off and no OTLP), events
  * are only counted. Thread-safe and non-blocking apart from {@link #awaitWritable}.
  */
 final class EventPipeline implements EventSink {
     private final EventMetrics metrics;
     private final List<ExportQueue> queues;
     private final PrometheusMetrics prometheus;
+    private final UnaryOperator<Event> processor;
 
     EventPipeline(EventMetrics metrics, List<ExportQueue> queues, PrometheusMetrics prometheus) {
+        this(metrics, queues, prometheus, UnaryOperator.identity());
+    }
+
+    /** @param processor applied to every event before it is counted and queued; pure, never throws */
+    EventPipeline(EventMetrics metrics, List<ExportQueue> queues, PrometheusMetrics prometheus, UnaryOperator<Event> processor) {
         this.metrics = metrics;
         this.queues = List.copyOf(queues);
         this.prometheus = prometheus;
+        this.processor = processor;
     }
 
     @Override
-    public void accept(Event event, int bytes) {
+    public void accept(Event received, int bytes) {
+        Event event = processor.apply(received);
         metrics.record(event);
         for (ExportQueue queue : queues) {
             if (!queue.offer(event, bytes)) prometheus.dropped(PrometheusMetrics.DROP_BUFFER_OVERFLOW, 1);

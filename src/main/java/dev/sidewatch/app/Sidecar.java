@@ -2,35 +2,48 @@ package dev.sidewatch.app;
 
 import dev.sidewatch.admin.AdminServer;
 import dev.sidewatch.admin.AdminServer.Readiness;
+import dev.sidewatch.cli.VersionInfo;
 import dev.sidewatch.config.Config;
 import dev.sidewatch.config.HostPort;
 import dev.sidewatch.config.StdoutExporterConfig.Toggle;
+import dev.sidewatch.config.TracesConfig;
+import dev.sidewatch.event.Event;
 import dev.sidewatch.exporter.DenialSpikeDetector;
 import dev.sidewatch.exporter.EventMetrics;
 import dev.sidewatch.exporter.ExportQueue;
+import dev.sidewatch.exporter.ExporterMetrics;
+import dev.sidewatch.exporter.OtlpExportLoop;
+import dev.sidewatch.exporter.OtlpExporter;
+import dev.sidewatch.exporter.OtlpSettings;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.StdoutExporter;
 import dev.sidewatch.pipeline.Normalizer;
+import dev.sidewatch.pipeline.SpanSynthesizer;
 import dev.sidewatch.receiver.HttpIngestReceiver;
 import dev.sidewatch.receiver.StdinReceiver;
 import dev.sidewatch.receiver.TcpReceiver;
+import dev.sidewatch.receiver.TraceForwarder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The running sidecar: receivers → pipeline → exporters, plus the admin server. Like the OpenTelemetry
@@ -66,6 +79,8 @@ public final class Sidecar {
     private final Settings settings;
     private final PrometheusMetrics metrics;
     private final List<StdoutExporter> exporters = new ArrayList<>();
+    private final OtlpExportLoop otlp;
+    private final ExporterMetrics otlpMetrics;
     private final EventPipeline pipeline;
     private final Normalizer normalizer;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -90,12 +105,33 @@ public final class Sidecar {
             exporters.add(new StdoutExporter(settings.stdout(), queue, metrics.exporter(StdoutExporter.NAME, queue), settings.log()));
             queues.add(queue);
         }
-        this.pipeline = new EventPipeline(eventMetrics, queues, metrics);
+        OtlpSettings otlpSettings = OtlpSettings.resolve(config.exporters().otlp(), settings.env());
+        UnaryOperator<Event> processor = UnaryOperator.identity();
+        if (otlpSettings != null) {
+            var queue = new ExportQueue();
+            var exporter = OtlpExporter.create(otlpSettings, UUID.randomUUID().toString(), hostName(settings.env()),
+                    VersionInfo.version(), settings.clock());
+            otlpMetrics = metrics.exporterWithTraces(OtlpExporter.NAME, queue);
+            otlp = new OtlpExportLoop(exporter, queue, otlpMetrics, settings.log());
+            queues.add(queue);
+            SpanSynthesizer.Mode mode = synthesize(config.traces().synthesize());
+            // spans are only made when they can be sent: otherwise log records would name spans nobody has
+            if (exporter.exportsTraces() && mode != SpanSynthesizer.Mode.NEVER) processor = new SpanSynthesizer(mode)::apply;
+        } else {
+            otlp = null;
+            otlpMetrics = null;
+        }
+        this.pipeline = new EventPipeline(eventMetrics, queues, metrics, processor);
     }
 
     /** Starts everything, exporters first and receivers last; blocks until all listen. */
     public static Sidecar start(Settings settings) throws StartupException, InterruptedException {
-        var sidecar = new Sidecar(settings);
+        Sidecar sidecar;
+        try {
+            sidecar = new Sidecar(settings);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
         try {
             sidecar.startAll();
         } catch (StartupException | InterruptedException | RuntimeException e) {
@@ -109,6 +145,7 @@ public final class Sidecar {
         Config config = settings.config();
         PrintStream log = settings.log();
         exporters.forEach(StdoutExporter::start);
+        if (otlp != null) otlp.start();
         vertx = Vertx.vertx();
 
         admin = new AdminServer(config.admin().listen(), metrics, this::readiness);
@@ -116,7 +153,7 @@ public final class Sidecar {
 
         Duration drain = config.shutdown().timeout().dividedBy(2);
         http = new HttpIngestReceiver(config.receivers().http(), normalizer, pipeline,
-                metrics.receiver(HttpIngestReceiver.NAME, HttpIngestReceiver.reasons()), settings.service(), drain);
+                metrics.receiver(HttpIngestReceiver.NAME, HttpIngestReceiver.reasons()), settings.service(), drain, traceForwarder());
         receiverDeployments.add(deploy(http, "HTTP receiver", config.receivers().http().listen()));
         tcp = new TcpReceiver(config.receivers().tcp().listen(), normalizer, pipeline,
                 metrics.receiver(TcpReceiver.NAME, TcpReceiver.reasons()), settings.service());
@@ -133,16 +170,22 @@ public final class Sidecar {
             log.println("sidewatch: warning: receivers.files is not supported yet; ignoring "
                     + config.receivers().files().size() + " file receiver(s)");
         }
-        if (exporters.isEmpty()) {
-            log.println("sidewatch: warning: " + (otlpEndpoint(config, settings.env()) != null
-                    ? "OTLP export is not implemented yet and exporters.stdout is off: events are only counted in /metrics"
-                    : "exporters.stdout is off and no OTLP endpoint is set: events are only counted in /metrics"));
+        if (exporters.isEmpty() && otlp == null) {
+            log.println("sidewatch: warning: exporters.stdout is off and no OTLP endpoint is set: events are only counted in /metrics");
         }
+        if (otlp != null && !otlp.exporter().exportsTraces()) {
+            log.println("sidewatch: warning: no OTLP trace endpoint (" + OtlpSettings.TRACES_ENDPOINT
+                    + "): no spans are synthesised and traces received on /v1/traces are not passed on");
+        }
+        List<String> targets = new ArrayList<>();
+        if (!exporters.isEmpty()) targets.add("stdout");
+        if (otlp != null) targets.add("otlp " + otlp.exporter().settings().logsEndpoint()
+                + (otlp.exporter().exportsTraces() ? " and " + otlp.exporter().settings().tracesEndpoint() : ""));
         log.println("sidewatch: running (service " + settings.service() + "): http " + bound(config.receivers().http().listen(), http.actualPort())
                 + ", tcp " + bound(config.receivers().tcp().listen(), tcp.actualPort())
                 + (stdin != null ? ", stdin" : "")
                 + ", admin " + bound(config.admin().listen(), admin.actualPort())
-                + "; exporting to " + (exporters.isEmpty() ? "nothing" : "stdout"));
+                + "; exporting to " + (targets.isEmpty() ? "nothing" : String.join(", ", targets)));
     }
 
     private String deploy(io.vertx.core.Deployable component, String what, HostPort listen)
@@ -195,6 +238,7 @@ public final class Sidecar {
         }
         int unwritten = 0;
         for (StdoutExporter exporter : exporters) unwritten += exporter.drainAndStop(remaining(deadline));
+        if (otlp != null) unwritten += otlp.drainAndStop(remaining(deadline));
         if (unwritten > 0) {
             metrics.dropped(PrometheusMetrics.DROP_SHUTDOWN_TIMEOUT, unwritten);
             settings.log().println("sidewatch: warning: shutdown.timeout passed with " + unwritten + " events unwritten");
@@ -235,6 +279,35 @@ public final class Sidecar {
 
     public int adminPort() {
         return admin.actualPort();
+    }
+
+    /** Where {@code /v1/traces} payloads go, counting forwarded spans; null without an OTLP trace endpoint. */
+    private TraceForwarder traceForwarder() {
+        if (otlp == null || !otlp.exporter().exportsTraces()) return null;
+        OtlpExporter exporter = otlp.exporter();
+        return (protobuf, spans) -> exporter.forwardTraces(protobuf).whenComplete((result, failure) -> {
+            if (failure == null && result.isSuccess()) otlpMetrics.exportedSpans(spans);
+            else otlpMetrics.failedSpans(spans);
+        });
+    }
+
+    static SpanSynthesizer.Mode synthesize(TracesConfig.Synthesize synthesize) {
+        return switch (synthesize) {
+            case AUTO -> SpanSynthesizer.Mode.AUTO;
+            case ALWAYS -> SpanSynthesizer.Mode.ALWAYS;
+            case NEVER -> SpanSynthesizer.Mode.NEVER;
+        };
+    }
+
+    /** {@code host.name}: {@code HOSTNAME} (set in containers), else the local host name, else null. */
+    static String hostName(Map<String, String> env) {
+        String fromEnv = env.get("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.strip();
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     /** {@code exporters.stdout.enabled}: {@code auto} means on exactly when no OTLP endpoint is set. */

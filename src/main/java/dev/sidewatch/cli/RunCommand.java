@@ -39,7 +39,8 @@ final class RunCommand {
             sidecar = Sidecar.start(settings);
         } catch (StartupException e) {
             stderr.println("sidewatch: " + e.getMessage());
-            return Cli.RUNTIME_FAILURE;
+            // a malformed OTEL_EXPORTER_OTLP_* or OTEL_RESOURCE_ATTRIBUTES value is a configuration error
+            return e.getCause() instanceof IllegalArgumentException ? Cli.USAGE : Cli.RUNTIME_FAILURE;
         }
         installSignalHandlers(sidecar);
         String reason = sidecar.awaitStopRequest();

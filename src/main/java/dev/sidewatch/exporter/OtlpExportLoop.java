@@ -1,6 +1,7 @@
 package dev.sidewatch.exporter;
 
 import dev.sidewatch.event.Event;
+import dev.sidewatch.pipeline.SpanSynthesizer;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -110,16 +111,19 @@ public final class OtlpExportLoop {
     /** Sends one batch until it is delivered or refused for good. */
     private void send(List<Event> events) throws InterruptedException {
         Duration backoff = INITIAL_BACKOFF;
+        long spans = exporter.exportsTraces() ? events.stream().filter(SpanSynthesizer::isSynthesized).count() : 0;
         while (true) {
             ExportResult result = await(events);
             switch (result.outcome()) {
                 case SUCCESS -> {
                     metrics.exported(events.size());
+                    metrics.exportedSpans(spans);
                     recovered();
                     return;
                 }
                 case PERMANENT -> {
                     metrics.failed(events.size());
+                    metrics.failedSpans(spans);
                     report("the collector refused " + events.size() + " events for good (" + result.reason() + "); they are dropped");
                     return;
                 }

@@ -70,7 +70,12 @@ public final class PrometheusMetrics implements AutoCloseable {
 
     /** The counters and buffer gauges of one exporter. */
     public ExporterMetrics exporter(String name, ExportQueue queue) {
-        return new ExporterMetrics(registry, name, queue);
+        return new ExporterMetrics(registry, name, queue, false);
+    }
+
+    /** The counters of an exporter that sends spans as well: the {@code traces} signal too. */
+    public ExporterMetrics exporterWithTraces(String name, ExportQueue queue) {
+        return new ExporterMetrics(registry, name, queue, true);
     }
 
     /** The event-derived metrics; see {@link EventMetrics}. */

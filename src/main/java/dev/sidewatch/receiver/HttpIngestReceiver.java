@@ -1,8 +1,13 @@
 package dev.sidewatch.receiver;
 
 import dev.sidewatch.config.HttpReceiverConfig;
+import dev.sidewatch.exporter.ExportResult;
 import dev.sidewatch.exporter.ReceiverMetrics;
 import dev.sidewatch.pipeline.Normalizer;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -29,8 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * HTTP ingest (SPEC 3, default {@code 127.0.0.1:4318}). {@code POST /v1/ingest} takes NDJSON, a JSON
  * object, a JSON array of objects or {@code text/plain} lines; the service comes from the
- * {@code X-Service-Name} header or {@code ?service=}. {@code /v1/logs} and {@code /v1/traces} (OTLP)
- * answer 501 until the OTLP receiver exists; add their handlers to {@link #router()}.
+ * {@code X-Service-Name} header or {@code ?service=}. {@code POST /v1/logs} takes OTLP log requests
+ * (protobuf or OTLP/JSON), normalised like any other record ({@link OtlpIngest}); {@code POST /v1/traces}
+ * takes OTLP trace requests and passes them on to the OTLP exporter, answering with what the collector
+ * answered (503 with {@code Retry-After} while it cannot be reached, so the client retries); without a
+ * trace endpoint the spans are refused as an OTLP partial success.
  *
  * <p>SPEC 8: a body over {@code max_body_bytes} gets 413 (checked against {@code Content-Length} before
  * reading, and while reading chunked or compressed bodies); a configured {@code auth_token} is required
@@ -63,6 +71,8 @@ public final class HttpIngestReceiver extends VerticleBase {
     private final byte[] tokenDigest;
     private final long inFlightLimit;
     private final AtomicLong inFlightBytes = new AtomicLong();
+    private final TraceForwarder traceForwarder;
+    private Context context;
     private HttpServer server;
     private WorkerExecutor workers;
     private Router router;
@@ -75,6 +85,13 @@ public final class HttpIngestReceiver extends VerticleBase {
      */
     public HttpIngestReceiver(HttpReceiverConfig config, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics,
                               String service, Duration drainTimeout) {
+        this(config, normalizer, sink, metrics, service, drainTimeout, null);
+    }
+
+    /** @param traceForwarder where {@code /v1/traces} payloads go, or null when there is no trace endpoint */
+    public HttpIngestReceiver(HttpReceiverConfig config, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics,
+                              String service, Duration drainTimeout, TraceForwarder traceForwarder) {
+        this.traceForwarder = traceForwarder;
         this.config = config;
         this.normalizer = normalizer;
         this.sink = sink;
@@ -88,7 +105,7 @@ public final class HttpIngestReceiver extends VerticleBase {
     /** Rejection reasons this receiver reports. */
     public static List<String> reasons() {
         return List.of(RecordDecoder.INVALID_JSON, RecordDecoder.TRUNCATED, BodyDecoder.NOT_AN_OBJECT, TOO_LARGE,
-                UNAUTHORIZED, BUFFER_FULL, UNSUPPORTED_MEDIA_TYPE);
+                UNAUTHORIZED, BUFFER_FULL, UNSUPPORTED_MEDIA_TYPE, OtlpIngest.INVALID_OTLP);
     }
 
     /** The port bound, once started (useful with port 0). */
@@ -104,11 +121,12 @@ public final class HttpIngestReceiver extends VerticleBase {
     @Override
     public Future<?> start() {
         workers = vertx.createSharedWorkerExecutor("sidewatch-ingest", Math.max(2, Runtime.getRuntime().availableProcessors()));
+        context = vertx.getOrCreateContext();
         router = Router.router(vertx);
         router.route().handler(this::authorize);
         router.post("/v1/ingest").handler(this::ingest);
-        router.post("/v1/logs").handler(ctx -> fail(ctx, 501, "OTLP log ingest is not implemented yet; POST to /v1/ingest"));
-        router.post("/v1/traces").handler(ctx -> fail(ctx, 501, "OTLP trace ingest is not implemented yet"));
+        router.post("/v1/logs").handler(ctx -> otlp(ctx, true, this::otlpLogs));
+        router.post("/v1/traces").handler(ctx -> otlp(ctx, false, this::otlpTraces));
         router.errorHandler(404, ctx -> fail(ctx, 404, "no such endpoint; POST to /v1/ingest"));
         router.errorHandler(405, ctx -> fail(ctx, 405, "method not allowed"));
         router.errorHandler(500, ctx -> fail(ctx, 500, "internal error"));
@@ -139,29 +157,58 @@ public final class HttpIngestReceiver extends VerticleBase {
         ctx.next();
     }
 
+    /** What is done with one collected body; the future completes once the request is answered. */
+    @FunctionalInterface
+    private interface BodyHandler {
+        Future<?> handle(RoutingContext ctx, byte[] body);
+    }
+
     private void ingest(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        if (stopping) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            fail(ctx, 503, "shutting down");
-            return;
-        }
-        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (refuseWhileStopping(ctx)) return;
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && unsupported(contentType)) {
             metrics.rejected(UNSUPPORTED_MEDIA_TYPE);
             fail(ctx, 415, "unsupported content type " + contentType.strip() + "; send NDJSON, JSON or text/plain");
             return;
         }
+        collect(ctx, true, this::decodeIngest);
+    }
+
+    /** {@code /v1/logs} and {@code /v1/traces}: protobuf or OTLP/JSON only. */
+    private void otlp(RoutingContext ctx, boolean intoPipeline, BodyHandler handler) {
+        if (refuseWhileStopping(ctx)) return;
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (OtlpLogDecoder.encoding(contentType) == null) {
+            metrics.rejected(UNSUPPORTED_MEDIA_TYPE);
+            fail(ctx, 415, "unsupported content type " + contentType.strip() + "; send application/x-protobuf or application/json");
+            return;
+        }
+        collect(ctx, intoPipeline, handler);
+    }
+
+    private boolean refuseWhileStopping(RoutingContext ctx) {
+        if (!stopping) return false;
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+        fail(ctx, 503, "shutting down");
+        return true;
+    }
+
+    /**
+     * Reads the body within {@code max_body_bytes} and the in-flight budget, then hands it to
+     * {@code handler}. Bodies whose records go into the pipeline are refused with 429 while it is saturated.
+     */
+    private void collect(RoutingContext ctx, boolean intoPipeline, BodyHandler handler) {
+        HttpServerRequest request = ctx.request();
         long declared = contentLength(request);
         if (declared > config.maxBodyBytes()) {
             tooLarge(ctx);
             return;
         }
-        if (sink.saturated()) {
+        if (intoPipeline && sink.saturated()) {
             busy(ctx, "buffer full");
             return;
         }
-        var body = new BodyCollector(ctx, Math.max(declared, 0));
+        var body = new BodyCollector(ctx, Math.max(declared, 0), handler);
         if (!body.reserve(Math.max(declared, 0))) {
             busy(ctx, "too many request bodies in flight");
             return;
@@ -176,11 +223,13 @@ public final class HttpIngestReceiver extends VerticleBase {
     private final class BodyCollector {
         private final RoutingContext ctx;
         private final Buffer buffer;
+        private final BodyHandler handler;
         private long reserved;
         private boolean failed;
 
-        BodyCollector(RoutingContext ctx, long declared) {
+        BodyCollector(RoutingContext ctx, long declared, BodyHandler handler) {
             this.ctx = ctx;
+            this.handler = handler;
             this.buffer = Buffer.buffer((int) Math.min(Math.max(declared, 256), config.maxBodyBytes()));
         }
 
@@ -221,21 +270,83 @@ public final class HttpIngestReceiver extends VerticleBase {
 
         void end() {
             if (failed) return;
-            byte[] bytes = buffer.getBytes();
-            Normalizer.Origin origin = new Normalizer.Origin(serviceOf(ctx.request()), NAME, null);
-            workers.executeBlocking(() -> BodyDecoder.decode(bytes, normalizer, sink, metrics, origin), false)
-                    .onComplete(result -> {
-                        release();
-                        if (result.failed()) {
-                            fail(ctx, 500, "internal error");
-                        } else if (result.result().error() != null) {
-                            fail(ctx, 400, result.result().error());
-                        } else {
-                            var answer = new JsonObject().put("accepted", result.result().accepted());
-                            if (result.result().rejected() > 0) answer.put("rejected", result.result().rejected());
-                            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer.encode());
-                        }
-                    });
+            Future<?> answered;
+            try {
+                answered = handler.handle(ctx, buffer.getBytes());
+            } catch (RuntimeException e) {
+                answered = Future.failedFuture(e);
+            }
+            answered.onComplete(result -> {
+                release();
+                if (result.failed()) fail(ctx, 500, "internal error");
+            });
+        }
+    }
+
+    private Future<?> decodeIngest(RoutingContext ctx, byte[] bytes) {
+        Normalizer.Origin origin = new Normalizer.Origin(serviceOf(ctx.request()), NAME, null);
+        return workers.executeBlocking(() -> BodyDecoder.decode(bytes, normalizer, sink, metrics, origin), false)
+                .onSuccess(result -> {
+                    if (result.error() != null) {
+                        fail(ctx, 400, result.error());
+                    } else {
+                        var answer = new JsonObject().put("accepted", result.accepted());
+                        if (result.rejected() > 0) answer.put("rejected", result.rejected());
+                        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer.encode());
+                    }
+                });
+    }
+
+    private Future<?> otlpLogs(RoutingContext ctx, byte[] bytes) {
+        Normalizer.Origin origin = new Normalizer.Origin(serviceOf(ctx.request()), NAME, null);
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return workers.executeBlocking(() -> OtlpIngest.logs(bytes, type, normalizer, sink, metrics, origin), false)
+                .onSuccess(result -> {
+                    if (result.error() != null) fail(ctx, result.status(), result.error());
+                    else otlpAnswer(ctx, result.encoding(), ExportLogsServiceResponse.getDefaultInstance().toByteArray(), "{}");
+                });
+    }
+
+    private Future<?> otlpTraces(RoutingContext ctx, byte[] bytes) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return workers.executeBlocking(() -> OtlpIngest.traces(bytes, type, metrics), false).compose(checked -> {
+            if (checked.error() != null) {
+                fail(ctx, checked.status(), checked.error());
+                return Future.succeededFuture();
+            }
+            metrics.records(checked.spans());
+            if (traceForwarder == null) {
+                String why = "sidewatch has no OTLP trace endpoint; the spans were dropped";
+                var response = ExportTraceServiceResponse.newBuilder().setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                        .setRejectedSpans(checked.spans()).setErrorMessage(why)).build();
+                otlpAnswer(ctx, checked.encoding(), response.toByteArray(), new JsonObject().put("partialSuccess",
+                        new JsonObject().put("rejectedSpans", Integer.toString(checked.spans())).put("errorMessage", why)).encode());
+                return Future.succeededFuture();
+            }
+            return Future.fromCompletionStage(traceForwarder.forward(checked.protobuf(), checked.spans()), context)
+                    .onSuccess(result -> answerForwarded(ctx, checked.encoding(), result));
+        });
+    }
+
+    /** The collector's verdict, in terms an OTLP client acts on: 503/429 retry, 400 bad data, 500 give up. */
+    private static void answerForwarded(RoutingContext ctx, OtlpLogDecoder.Encoding encoding, ExportResult result) {
+        switch (result.outcome()) {
+            case SUCCESS -> otlpAnswer(ctx, encoding, ExportTraceServiceResponse.getDefaultInstance().toByteArray(), "{}");
+            case RETRYABLE -> {
+                long seconds = result.retryAfter() == null ? 1 : Math.max(1, result.retryAfter().toSeconds());
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+                fail(ctx, result.status() == 429 ? 429 : 503, "the collector cannot take the traces now (" + result.reason() + "); retry later");
+            }
+            case PERMANENT -> fail(ctx, result.status() == 400 ? 400 : 500, "the collector refused the traces: " + result.reason());
+        }
+    }
+
+    /** An OTLP success answer in the request's encoding. */
+    private static void otlpAnswer(RoutingContext ctx, OtlpLogDecoder.Encoding encoding, byte[] protobuf, String json) {
+        if (encoding == OtlpLogDecoder.Encoding.JSON) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json);
+        } else {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/x-protobuf").end(Buffer.buffer(protobuf));
         }
     }
 

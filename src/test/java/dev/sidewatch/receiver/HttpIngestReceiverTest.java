@@ -190,9 +190,9 @@ class HttpIngestReceiverTest {
         assertThat(error(unknown)).isNotBlank();
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(error(wrongMethod)).isNotBlank();
-        assertThat(otlpLogs.statusCode()).isEqualTo(501);
-        assertThat(otlpTraces.statusCode()).isEqualTo(501);
-        assertThat(error(otlpLogs)).contains("not implemented");
+        assertThat(otlpLogs.statusCode()).isEqualTo(400);
+        assertThat(otlpTraces.statusCode()).isEqualTo(400);
+        assertThat(error(otlpLogs)).startsWith("invalid OTLP protobuf");
         assertThat(protobufToIngest.statusCode()).isEqualTo(415);
         assertThat(error(protobufToIngest)).contains("unsupported content type");
     }
