@@ -291,7 +291,8 @@ public final class OtlpTestEndpoint implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    static String attribute(List<KeyValue> attributes, String key) {
+    /** A string, int, bool or double attribute as text; null when absent. */
+    public static String attribute(List<KeyValue> attributes, String key) {
         for (KeyValue kv : attributes) {
             if (kv.getKey().equals(key)) {
                 AnyValue v = kv.getValue();
@@ -307,7 +308,7 @@ public final class OtlpTestEndpoint implements AutoCloseable {
         return null;
     }
 
-    static String hex(byte[] bytes) {
+    public static String hex(byte[] bytes) {
         return java.util.HexFormat.of().formatHex(bytes);
     }
 }
