@@ -19,6 +19,8 @@ const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-expre
 const { PinoInstrumentation } = require('@opentelemetry/instrumentation-pino');
 
 const sdk = new NodeSDK({
+  // without resource detectors OTEL_SERVICE_NAME is not read: name the service here
+  serviceName: process.env.OTEL_SERVICE_NAME,
   traceExporter: new OTLPTraceExporter(),
   logRecordProcessors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })],
   instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation(), new PinoInstrumentation()],

@@ -79,7 +79,9 @@ final class OtlpLogDecoder {
         for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
             String service = null;
             for (KeyValue kv : resourceLogs.getResource().getAttributesList()) {
-                if (kv.getKey().equals("service.name") && kv.getValue().hasStringValue() && !kv.getValue().getStringValue().isBlank()) {
+                // the SDKs' default "unknown_service:<process>" names nothing: the request's service applies
+                if (kv.getKey().equals("service.name") && kv.getValue().hasStringValue() && !kv.getValue().getStringValue().isBlank()
+                        && !kv.getValue().getStringValue().startsWith("unknown_service")) {
                     service = kv.getValue().getStringValue();
                 }
             }

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -94,8 +95,13 @@ public final class OtlpTestEndpoint implements AutoCloseable {
         }
     }
 
-    /** An accepted log record with its resource. */
-    public record ReceivedLog(Resource resource, LogRecord record) {
+    /** An accepted log record with its resource and instrumentation scope. */
+    public record ReceivedLog(Resource resource, InstrumentationScope instrumentationScope, LogRecord record) {
+        /** The instrumentation scope's name. */
+        public String scope() {
+            return instrumentationScope.getName();
+        }
+
         public String service() {
             return OtlpTestEndpoint.attribute(resource.getAttributesList(), "service.name");
         }
@@ -118,8 +124,13 @@ public final class OtlpTestEndpoint implements AutoCloseable {
         }
     }
 
-    /** An accepted span with its resource. */
-    public record ReceivedSpan(Resource resource, Span span) {
+    /** An accepted span with its resource and instrumentation scope. */
+    public record ReceivedSpan(Resource resource, InstrumentationScope instrumentationScope, Span span) {
+        /** The instrumentation scope's name. */
+        public String scope() {
+            return instrumentationScope.getName();
+        }
+
         public String service() {
             return OtlpTestEndpoint.attribute(resource.getAttributesList(), "service.name");
         }
@@ -198,14 +209,14 @@ public final class OtlpTestEndpoint implements AutoCloseable {
     public List<ReceivedLog> logs() {
         return logRequests.stream().flatMap(r -> r.getResourceLogsList().stream())
                 .flatMap(rl -> rl.getScopeLogsList().stream().flatMap(sl -> sl.getLogRecordsList().stream()
-                        .map(lr -> new ReceivedLog(rl.getResource(), lr)))).toList();
+                        .map(lr -> new ReceivedLog(rl.getResource(), sl.getScope(), lr)))).toList();
     }
 
     /** Every accepted span, flattened. */
     public List<ReceivedSpan> spans() {
         return traceRequests.stream().flatMap(r -> r.getResourceSpansList().stream())
                 .flatMap(rs -> rs.getScopeSpansList().stream().flatMap(ss -> ss.getSpansList().stream()
-                        .map(s -> new ReceivedSpan(rs.getResource(), s)))).toList();
+                        .map(s -> new ReceivedSpan(rs.getResource(), ss.getScope(), s)))).toList();
     }
 
     private synchronized Answer nextAnswer() {

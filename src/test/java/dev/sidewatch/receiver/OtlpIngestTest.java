@@ -159,6 +159,12 @@ class OtlpIngestTest {
     }
 
     @Test
+    void sdkDefaultServiceName_namesNothing() throws Exception {
+        logs(request("unknown_service:/usr/bin/node", LogRecord.newBuilder().setBody(str("x")).build()), PROTOBUF);
+        assertThat(sink.events().getFirst().service()).isEqualTo("sidecar-default");
+    }
+
+    @Test
     void requestRecordWithStatus_isAnHttpRequestAtTheStatusLevel() throws Exception {
         LogRecord record = LogRecord.newBuilder().setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO).setBody(str("request errored"))
                 .addAttributes(kv("req", map(kv("method", str("GET")), kv("url", str("/boom")))))
