@@ -22,6 +22,7 @@ import io.opentelemetry.sdk.common.export.GrpcSenderConfig;
 import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
 import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
@@ -95,12 +96,12 @@ public final class OtlpExporter implements AutoCloseable {
         if (settings.protocol() == OtlpProtocol.GRPC) {
             client = null;
             OtlpGrpcLogRecordExporterBuilder lb = OtlpGrpcLogRecordExporter.builder().setEndpoint(settings.logsEndpoint().toString())
-                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop);
+                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA);
             settings.logsHeaders().forEach(lb::addHeader);
             logs = lb.build();
             if (traces != null) {
                 OtlpGrpcSpanExporterBuilder sb = OtlpGrpcSpanExporter.builder().setEndpoint(traces.toString())
-                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop);
+                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA);
                 settings.tracesHeaders().forEach(sb::addHeader);
                 spans = sb.build();
                 grpcTraces = grpcSender(traces, settings);
@@ -113,13 +114,13 @@ public final class OtlpExporter implements AutoCloseable {
             client = JdkHttpSender.newClient(connectTimeout(settings.timeout()));
             ComponentLoader loader = JdkHttpSender.loaderWith(JdkHttpSender.provider(client, clock));
             OtlpHttpLogRecordExporterBuilder lb = OtlpHttpLogRecordExporter.builder().setEndpoint(settings.logsEndpoint().toString())
-                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop)
+                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA)
                     .setComponentLoader(loader);
             settings.logsHeaders().forEach(lb::addHeader);
             logs = lb.build();
             if (traces != null) {
                 OtlpHttpSpanExporterBuilder sb = OtlpHttpSpanExporter.builder().setEndpoint(traces.toString())
-                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop)
+                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA)
                         .setComponentLoader(loader);
                 settings.tracesHeaders().forEach(sb::addHeader);
                 spans = sb.build();

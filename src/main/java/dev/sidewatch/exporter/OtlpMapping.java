@@ -6,6 +6,7 @@ import dev.sidewatch.pipeline.SpanSynthesizer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.SpanContext;
@@ -19,7 +20,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -191,9 +191,14 @@ final class OtlpMapping {
             case BigDecimal bd -> Value.of(bd.doubleValue());
             case Number n -> Value.of(n.doubleValue());
             case Map<?, ?> map -> {
-                var kv = new LinkedHashMap<String, Value<?>>(Math.max(4, map.size() * 2));
-                map.forEach((k, v) -> kv.put(String.valueOf(k), value(v)));
-                yield Value.of(kv);
+                // keys of a parsed map are unique already: straight to key-value pairs, no second map
+                KeyValue[] pairs = new KeyValue[map.size()];
+                int i = 0;
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    if (i == pairs.length) break;
+                    pairs[i++] = KeyValue.of(String.valueOf(entry.getKey()), value(entry.getValue()));
+                }
+                yield Value.of(i == pairs.length ? pairs : java.util.Arrays.copyOf(pairs, i));
             }
             case List<?> list -> {
                 var values = new ArrayList<Value<?>>(list.size());
