@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq maven; }
+# the end-to-end test's Node.js service: npm packages and Node 24 from npm (idempotent, fast once cached)
+bash src/test/node/e2e/setup.sh
 echo "sidewatch tests with $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 exec mvn -B -ntp verify "$@"
