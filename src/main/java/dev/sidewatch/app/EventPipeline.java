@@ -5,6 +5,7 @@ import dev.sidewatch.exporter.EventMetrics;
 import dev.sidewatch.exporter.ExportQueue;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.receiver.EventSink;
+import dev.sidewatch.receiver.PersistenceBarrier;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,10 +14,11 @@ import java.util.function.UnaryOperator;
 /**
  * What receivers hand their events to: runs the export-side processor (span synthesis when OTLP traces
  * are exported), counts each event ({@link EventMetrics}) and queues it for every exporter. Saturated
- * while any exporter's queue is. With no exporter (stdout off and no OTLP), events
- * are only counted. Thread-safe and non-blocking apart from {@link #awaitWritable}.
+ * while any exporter's queue is. With no exporter (stdout off and no OTLP), events are only counted.
+ * {@link #whenPersisted} waits for every exporter's queue to have finished what was offered (stdout:
+ * written; OTLP: in the disk buffer). Thread-safe and non-blocking apart from {@link #awaitWritable}.
  */
-final class EventPipeline implements EventSink {
+final class EventPipeline implements EventSink, PersistenceBarrier {
     private final EventMetrics metrics;
     private final List<ExportQueue> queues;
     private final PrometheusMetrics prometheus;
@@ -57,6 +59,16 @@ final class EventPipeline implements EventSink {
     private void whenWritable(int index, Runnable action) {
         if (index == queues.size()) action.run();
         else queues.get(index).whenWritable(() -> whenWritable(index + 1, action));
+    }
+
+    @Override
+    public void whenPersisted(Runnable action) {
+        whenPersisted(0, action);
+    }
+
+    private void whenPersisted(int index, Runnable action) {
+        if (index == queues.size()) action.run();
+        else queues.get(index).whenDone(() -> whenPersisted(index + 1, action));
     }
 
     @Override

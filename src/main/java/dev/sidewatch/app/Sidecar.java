@@ -18,7 +18,9 @@ import dev.sidewatch.exporter.OtlpSettings;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.StdoutExporter;
 import dev.sidewatch.pipeline.Normalizer;
+import dev.sidewatch.config.FileReceiverConfig;
 import dev.sidewatch.pipeline.SpanSynthesizer;
+import dev.sidewatch.receiver.FileReceiver;
 import dev.sidewatch.receiver.HttpIngestReceiver;
 import dev.sidewatch.receiver.StdinReceiver;
 import dev.sidewatch.receiver.TcpReceiver;
@@ -164,12 +166,14 @@ public final class Sidecar {
             receiverDeployments.add(deploy(stdin, "stdin receiver", null));
             stdin.endOfInput().onComplete(v -> requestStop("end of input"));
         }
+        List<FileReceiverConfig> files = config.receivers().files();
+        for (int i = 0; i < files.size(); i++) {
+            var file = new FileReceiver(files.get(i), normalizer, pipeline, pipeline,
+                    metrics.receiver(FileReceiver.NAME, FileReceiver.reasons()), settings.service(), config.buffer().dir(), log, i);
+            receiverDeployments.add(deploy(file, "file receiver for " + files.get(i).path(), null));
+        }
         state = State.RUNNING;
 
-        if (!config.receivers().files().isEmpty()) {
-            log.println("sidewatch: warning: receivers.files is not supported yet; ignoring "
-                    + config.receivers().files().size() + " file receiver(s)");
-        }
         if (exporters.isEmpty() && otlp == null) {
             log.println("sidewatch: warning: exporters.stdout is off and no OTLP endpoint is set: events are only counted in /metrics");
         }
@@ -184,6 +188,7 @@ public final class Sidecar {
         log.println("sidewatch: running (service " + settings.service() + "): http " + bound(config.receivers().http().listen(), http.actualPort())
                 + ", tcp " + bound(config.receivers().tcp().listen(), tcp.actualPort())
                 + (stdin != null ? ", stdin" : "")
+                + (files.isEmpty() ? "" : ", files " + String.join(" ", files.stream().map(FileReceiverConfig::path).toList()))
                 + ", admin " + bound(config.admin().listen(), admin.actualPort())
                 + "; exporting to " + (targets.isEmpty() ? "nothing" : String.join(", ", targets)));
     }

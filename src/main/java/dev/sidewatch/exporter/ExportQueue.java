@@ -19,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * per producer; {@link #offer} refuses only past the hard limit of {@value #HARD_LIMIT_FACTOR} times
  * the mark, which the caller counts as dropped. Thread-safe; only {@link #take} and the await methods
  * block.
+ *
+ * <p>{@link #whenDone} tells when every event offered so far has been finished by the consumer (written
+ * to stdout, or written and fsynced by the disk buffer): the barrier file receivers checkpoint behind.
+ * It relies on the single consumer reporting batches {@linkplain #done done} in the order it took them.
  */
 public final class ExportQueue {
     /** Default high-water mark: 8192 events. */
@@ -32,6 +36,10 @@ public final class ExportQueue {
     public record Item(Event event, int bytes) {
     }
 
+    /** An action waiting until {@code target} events have been done. */
+    private record Barrier(long target, Runnable action) {
+    }
+
     private final int highWaterEvents;
     private final long highWaterBytes;
     private final ArrayDeque<Item> items = new ArrayDeque<>();
@@ -39,6 +47,9 @@ public final class ExportQueue {
     private final Condition notEmpty = lock.newCondition();
     private final Condition changed = lock.newCondition();
     private final List<Runnable> waiters = new ArrayList<>();
+    private final ArrayDeque<Barrier> barriers = new ArrayDeque<>();
+    private long offered;
+    private long completed;
     private long queuedBytes;
     private int inFlight;
     private long inFlightBytes;
@@ -67,6 +78,7 @@ public final class ExportQueue {
                 return false;
             }
             items.addLast(new Item(event, bytes));
+            offered++;
             queuedBytes += bytes;
             if (!saturated && (items.size() + inFlight >= highWaterEvents || queuedBytes + inFlightBytes >= highWaterBytes)) {
                 saturated = true;
@@ -156,10 +168,16 @@ public final class ExportQueue {
         long bytes = 0;
         for (Item item : batch) bytes += item.bytes();
         List<Runnable> wake = null;
+        List<Runnable> passed = null;
         lock.lock();
         try {
             inFlight -= batch.size();
             inFlightBytes -= bytes;
+            completed += batch.size();
+            while (!barriers.isEmpty() && barriers.peekFirst().target() <= completed) {
+                if (passed == null) passed = new ArrayList<>();
+                passed.add(barriers.pollFirst().action());
+            }
             if (saturated && items.size() + inFlight <= highWaterEvents / 2 && queuedBytes + inFlightBytes <= highWaterBytes / 2) {
                 saturated = false;
                 wake = new ArrayList<>(waiters);
@@ -169,7 +187,26 @@ public final class ExportQueue {
         } finally {
             lock.unlock();
         }
+        if (passed != null) passed.forEach(Runnable::run);
         if (wake != null) wake.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs {@code action} once every event offered before this call has been reported {@linkplain #done
+     * done}: at once on this thread if that is already so, else on the consumer's thread (so the action
+     * should only hand work on). Never blocks.
+     */
+    public void whenDone(Runnable action) {
+        lock.lock();
+        try {
+            if (completed < offered) {
+                barriers.addLast(new Barrier(offered, action));
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        action.run();
     }
 
     /** Events queued or being written. */

@@ -133,4 +133,38 @@ class SidecarTest {
         assertThat(new Scrape(sidecar.metrics().registry().scrape()).value("sidewatch_events_total", "service", "svc", "severity", "INFO", "kind", "log"))
                 .isEqualTo(1.0);
     }
+
+    @Test
+    void fileReceiver_tailsConfiguredFiles_andAfterARestartResumesWithoutRepeats() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("app.log"), "{\"msg\":\"first\"}\n{\"msg\":\"second\"}\n");
+        sidecar = Sidecar.start(settings(configWithFiles(logs), null, Map.of()));
+        org.awaitility.Awaitility.await().until(() -> stdout.toString(StandardCharsets.UTF_8).lines().count() == 2);
+        assertThat(sidecar.stop()).isTrue();
+        try (var checkpoints = Files.list(dir.resolve("data/checkpoints"))) {
+            assertThat(checkpoints.toList()).hasSize(1);
+        }
+
+        Files.writeString(logs.resolve("app.log"), "{\"msg\":\"third\"}\n", java.nio.file.StandardOpenOption.APPEND);
+        sidecar = Sidecar.start(settings(configWithFiles(logs), null, Map.of()));
+        org.awaitility.Awaitility.await().until(() -> stdout.toString(StandardCharsets.UTF_8).lines().count() == 3);
+        assertThat(stdout.toString(StandardCharsets.UTF_8).lines().toList())
+                .allSatisfy(line -> assertThat(line).contains("\"service\":\"files-svc\"", "\"receiver\":\"file\""))
+                .anySatisfy(line -> assertThat(line).contains("\"message\":\"third\""));
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("files " + logs + "/*.log");
+    }
+
+    private Config configWithFiles(Path logs) throws Exception {
+        Path file = dir.resolve("sidewatch-files.yaml");
+        Files.writeString(file, """
+                receivers:
+                  http: {listen: "127.0.0.1:0"}
+                  tcp: {listen: "127.0.0.1:0"}
+                  files:
+                    - {path: "%s/*.log", service: files-svc}
+                admin: {listen: "127.0.0.1:0"}
+                buffer: {dir: "%s"}
+                """.formatted(logs, dir.resolve("data")));
+        return ConfigLoader.load(file, Map.of());
+    }
 }

@@ -92,4 +92,25 @@ class ExportQueueTest {
         assertThat(queue.finished()).isTrue();
         assertThat(queue.take(10, Duration.ofSeconds(1))).isEmpty();
     }
+
+    @Test
+    void whenDone_waitsForEveryEventOfferedBeforeIt_notForLaterOnes() throws Exception {
+        var queue = new ExportQueue(100, 1_000_000);
+        var runs = new AtomicInteger();
+        queue.whenDone(runs::incrementAndGet);
+        assertThat(runs).as("nothing offered: at once").hasValue(1);
+
+        queue.offer(event("a"), 1);
+        queue.offer(event("b"), 1);
+        queue.whenDone(runs::incrementAndGet);
+        queue.offer(event("c"), 1);
+        List<ExportQueue.Item> first = queue.take(1, Duration.ZERO);
+        List<ExportQueue.Item> rest = queue.take(2, Duration.ZERO);
+        queue.done(first);
+        assertThat(runs).as("b is not done yet").hasValue(1);
+        queue.done(rest);
+        assertThat(runs).hasValue(2);
+        queue.whenDone(runs::incrementAndGet);
+        assertThat(runs).hasValue(3);
+    }
 }

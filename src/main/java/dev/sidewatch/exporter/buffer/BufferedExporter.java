@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,12 +41,16 @@ import java.util.function.LongUnaryOperator;
  * moves the batch to the {@link DeadLetterFile} and counts it in
  * {@code sidewatch_export_failures_total} and {@code sidewatch_dropped_events_total{reason="dead_letter"}}.
  *
- * <p>Back-pressure: {@link #saturated()} from the disk high-water mark ({@value #HIGH_WATER_PERCENT}% of
- * {@code max_bytes}) until the disk drains below {@value #LOW_WATER_PERCENT}%, or while the in-memory
- * queue is saturated; the writer itself never exceeds {@code max_bytes} and stops taking from the queue
- * when the disk is full, so the queue fills and receivers push back. A disk that cannot be written (no
+ * <p>Back-pressure: when the segments fill {@value #HIGH_WATER_PERCENT}% of {@code max_bytes} (the
+ * high-water mark) the writer stops taking from the in-memory queue until the disk is back below
+ * {@value #LOW_WATER_PERCENT}%; the queue then fills to its own high-water mark and the receivers push
+ * back (HTTP 429, TCP and file reading paused). The last tenth of the budget is kept for writing out the
+ * queue at shutdown, and the writer never exceeds {@code max_bytes}. A disk that cannot be written (no
  * permission, disk full) is reported once in the log and by {@link #problem()} for {@code /readyz}; the
- * writer retries every {@link #DISK_RETRY} and nothing it holds is dropped.
+ * writer retries every {@link #DISK_RETRY}, holding what it took, and nothing is dropped.
+ *
+ * <p>The queue's {@link ExportQueue#whenDone} is the persistence barrier: the writer reports a batch
+ * done only once it is fsynced.
  *
  * <p>Meters: {@code sidewatch_exported_total} and {@code sidewatch_export_failures_total}
  * ({@code signal="logs"}; failures count the events of every failed attempt),
@@ -121,18 +124,12 @@ public final class BufferedExporter {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition stateChanged = lock.newCondition();
-    private final Object offerLock = new Object();
-    private long accepted; // guarded by offerLock
-    private long persisted; // guarded by lock
-    private final PriorityQueue<Barrier> barriers = new PriorityQueue<>(); // guarded by lock
-    private final List<Runnable> diskWaiters = new ArrayList<>(); // guarded by lock
     private volatile boolean diskSaturated;
     private volatile boolean opened;
     private volatile boolean draining;
     private volatile boolean abort;
     private volatile String diskProblem;
     private volatile boolean writerDone;
-    private volatile boolean stopped;
     private volatile long givenUp;
     private volatile long writtenOfBatch;
     private volatile long writtenBytesOfBatch;
@@ -140,13 +137,6 @@ public final class BufferedExporter {
     private int failedAttempts; // sender thread only
     private boolean decodeReported; // sender thread only
     private boolean encodeReported; // writer thread only
-
-    private record Barrier(long target, Runnable action) implements Comparable<Barrier> {
-        @Override
-        public int compareTo(Barrier o) {
-            return Long.compare(target, o.target);
-        }
-    }
 
     /**
      * @param queue   the in-memory stage in front of the disk (its high-water mark bounds memory)
@@ -214,75 +204,9 @@ public final class BufferedExporter {
         return segments.dir();
     }
 
-    // ---------------------------------------------------------------- the pipeline's side
-
-    /** Adds an event; never blocks. False when the queue refused it (closed, or past its hard limit). */
-    public boolean offer(Event event, int bytes) {
-        synchronized (offerLock) {
-            if (!queue.offer(event, bytes)) return false;
-            accepted++;
-            return true;
-        }
-    }
-
-    /** True from the high-water mark (in memory or on disk) until the buffer drained below the low-water mark. */
-    public boolean saturated() {
-        return diskSaturated || queue.saturated();
-    }
-
-    /** Runs {@code action} once not saturated: at once, or later on the writer or sender thread. */
-    public void whenWritable(Runnable action) {
-        queue.whenWritable(() -> {
-            lock.lock();
-            try {
-                if (diskSaturated) {
-                    diskWaiters.add(action);
-                    return;
-                }
-            } finally {
-                lock.unlock();
-            }
-            action.run();
-        });
-    }
-
-    /** Blocks until not saturated or the timeout passes; true when writable. Never call on an event loop. */
-    public boolean awaitWritable(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        if (!queue.awaitWritable(timeout)) return false;
-        lock.lock();
-        try {
-            while (diskSaturated && !draining) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return false;
-                stateChanged.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Runs {@code action} once every event offered before this call is on disk (written and fsynced) or
-     * was given up (shutdown with a broken disk): for file receivers, which checkpoint only then. Runs at
-     * once or later on the writer thread, so the action should only hand work on.
-     */
-    public void whenPersisted(Runnable action) {
-        long target;
-        synchronized (offerLock) {
-            target = accepted;
-        }
-        lock.lock();
-        try {
-            if (persisted < target && !stopped) {
-                barriers.add(new Barrier(target, action));
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        action.run();
+    /** The in-memory stage: the pipeline offers events to it. */
+    public ExportQueue queue() {
+        return queue;
     }
 
     /**
@@ -296,6 +220,7 @@ public final class BufferedExporter {
             return settings.name() + " disk buffer above its high-water mark (" + segments.diskBytes() + " of "
                     + settings.maxBytes() + " bytes of buffer.max_bytes in use while the exporter catches up)";
         }
+        if (opened == false) return settings.name() + " disk buffer not open yet";
         if (queue.saturated()) return settings.name() + " export buffer above its high-water mark";
         return null;
     }
@@ -322,6 +247,7 @@ public final class BufferedExporter {
             if (!openLog()) return;
             var out = new EventCodec.Out(4096);
             while (!queue.finished() && !abort) {
+                awaitBelowHighWater();
                 List<ExportQueue.Item> batch = queue.take(WRITE_BATCH, Duration.ofMillis(500));
                 if (batch.isEmpty()) {
                     idle();
@@ -338,10 +264,7 @@ public final class BufferedExporter {
                         if (!abort) interruptibleWait(DISK_RETRY);
                     }
                 }
-                if (done < batch.size()) {
-                    givenUp += batch.size() - done;
-                    persistedUpTo(batch.size() - done); // given up at shutdown: release barriers
-                }
+                if (done < batch.size()) givenUp += batch.size() - done;
                 queue.done(batch);
                 writtenOfBatch = 0;
                 writtenBytesOfBatch = 0;
@@ -427,7 +350,6 @@ public final class BufferedExporter {
             int recordBytes = SegmentLog.recordBytes(out.size());
             if (!segments.hasRoom(recordBytes)) {
                 segments.commit();
-                persistedUpTo(i - committed);
                 written(batch, committed, i);
                 committed = i;
                 updateDiskSaturation();
@@ -440,7 +362,6 @@ public final class BufferedExporter {
             segments.append(out.array(), out.size());
         }
         segments.commit();
-        persistedUpTo(i - committed);
         written(batch, committed, i);
         updateDiskSaturation();
         return batch.size();
@@ -454,37 +375,30 @@ public final class BufferedExporter {
         writtenOfBatch += to - from;
     }
 
-    private void persistedUpTo(long events) {
-        if (events <= 0) return;
-        List<Runnable> ready = new ArrayList<>();
+    /** While the disk is above its high-water mark, takes nothing more from the queue (unless draining at stop). */
+    private void awaitBelowHighWater() throws InterruptedException {
         lock.lock();
         try {
-            persisted += events;
-            while (!barriers.isEmpty() && barriers.peek().target() <= persisted) ready.add(barriers.poll().action());
+            while (diskSaturated && !draining && !abort) stateChanged.await(DISK_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             lock.unlock();
         }
-        ready.forEach(Runnable::run);
     }
 
     private void updateDiskSaturation() {
         long used = segments.diskBytes();
         long max = settings.maxBytes();
-        List<Runnable> wake = null;
         lock.lock();
         try {
             if (!diskSaturated && used * 100 >= max * HIGH_WATER_PERCENT) {
                 diskSaturated = true;
             } else if (diskSaturated && used * 100 <= max * LOW_WATER_PERCENT) {
                 diskSaturated = false;
-                wake = new ArrayList<>(diskWaiters);
-                diskWaiters.clear();
                 stateChanged.signalAll();
             }
         } finally {
             lock.unlock();
         }
-        if (wake != null) wake.forEach(Runnable::run);
     }
 
     private void healthy() {
@@ -684,22 +598,12 @@ public final class BufferedExporter {
         writer.join(2000);
         sender.join(2000);
         int unwritten = (int) (givenUp + queue.size());
-        stopped = true;
         long left = segments.unackedEvents();
         segments.release();
         if (left > 0) {
             log.println("sidewatch: " + settings.name() + " exporter: " + left + " events stay in " + segments.dir()
                     + " and will be sent after the next start");
         }
-        List<Runnable> release;
-        lock.lock();
-        try {
-            release = new ArrayList<>();
-            while (!barriers.isEmpty()) release.add(barriers.poll().action());
-        } finally {
-            lock.unlock();
-        }
-        release.forEach(Runnable::run);
         return unwritten;
     }
 

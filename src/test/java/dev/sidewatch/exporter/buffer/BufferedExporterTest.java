@@ -72,13 +72,13 @@ class BufferedExporterTest {
                 "event " + i, null, null, null, null, null, null, null, Map.of("i", (long) i), null);
     }
 
-    /** Offers events as a well-behaved receiver does: stops while saturated and resumes when writable. */
+    /** Offers events as a well-behaved receiver does: stops while the queue is saturated and resumes when writable. */
     private static void produce(BufferedExporter buffer, int from, int to) throws InterruptedException {
         for (int i = from; i < to; i++) {
-            while (!buffer.awaitWritable(Duration.ofSeconds(1))) {
+            while (!buffer.queue().awaitWritable(Duration.ofSeconds(1))) {
                 // keep waiting; the test's timeout bounds it
             }
-            assertThat(buffer.offer(event(i), 100)).isTrue();
+            assertThat(buffer.queue().offer(event(i), 100)).isTrue();
         }
     }
 
@@ -177,7 +177,7 @@ class BufferedExporterTest {
         BufferedExporter first = start(down, 1 << 20);
         produce(first, 0, 1000);
         var onDisk = new CountDownLatch(1);
-        first.whenPersisted(onDisk::countDown);
+        first.queue().whenDone(onDisk::countDown);
         assertThat(onDisk.await(10, TimeUnit.SECONDS)).isTrue();
         await().until(() -> down.calls.get() > 0);
         assertThat(first.drainAndStop(Duration.ofMillis(200))).as("all on disk").isZero();
@@ -195,14 +195,14 @@ class BufferedExporterTest {
     }
 
     @Test
-    void whenPersisted_runsOnceEveryEventOfferedBeforeIsOnDisk() throws Exception {
+    void theQueuesBarrier_passesOnceEveryEventOfferedBeforeIsOnDisk() throws Exception {
         var exporter = new FakeExporter();
         var gate = new CompletableFuture<ExportResult>();
         exporter.behaviour = batch -> gate;
         BufferedExporter buffer = start(exporter, 1 << 20);
         produce(buffer, 0, 100);
         var persisted = new CountDownLatch(1);
-        buffer.whenPersisted(persisted::countDown);
+        buffer.queue().whenDone(persisted::countDown);
         assertThat(persisted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(buffer.bufferedEvents()).isEqualTo(100);
         assertThat(buffer.diskBytes()).isGreaterThan(100 * 20);
@@ -224,17 +224,16 @@ class BufferedExporterTest {
                 Thread.currentThread().interrupt();
             }
         });
-        await().until(buffer::saturated);
-        await().until(() -> buffer.problem() != null && buffer.problem().contains("high-water mark"));
-        await().until(() -> buffer.diskBytes() >= max * 9 / 10);
-        assertThat(buffer.diskBytes()).isLessThanOrEqualTo(max);
+        await().until(() -> buffer.problem() != null && buffer.problem().contains("disk buffer above its high-water mark"));
+        await().until(() -> buffer.queue().saturated());
+        assertThat(buffer.diskBytes()).isBetween(max * 9 / 10, max);
         assertThat(producer.isAlive()).as("the producer is held back").isTrue();
 
         exporter.answerAlways(ExportResult.SUCCESS);
         producer.join(30_000);
         await().until(() -> exporter.deliveredCount() == 5000);
         assertThat(exporter.messages()).containsExactlyElementsOf(messages(0, 5000));
-        await().until(() -> !buffer.saturated() && buffer.problem() == null);
+        await().until(() -> !buffer.queue().saturated() && buffer.problem() == null);
         Scrape s = scrape();
         assertThat(s.series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0.0);
     }
@@ -247,7 +246,7 @@ class BufferedExporterTest {
         BufferedExporter buffer = start(exporter, 1 << 20);
         await().until(() -> buffer.problem() != null);
         assertThat(buffer.problem()).startsWith("cannot open the otlp disk buffer in " + blocker);
-        for (int i = 0; i < 10; i++) assertThat(buffer.offer(event(i), 100)).isTrue();
+        for (int i = 0; i < 10; i++) assertThat(buffer.queue().offer(event(i), 100)).isTrue();
         await().untilAsserted(() -> assertThat(logText()).contains("cannot open the otlp disk buffer"));
 
         Files.delete(blocker);
@@ -286,7 +285,7 @@ class BufferedExporterTest {
     void drainAndStop_deliversWhatIsBufferedWithinTheTimeout() throws Exception {
         var exporter = new FakeExporter();
         BufferedExporter buffer = start(exporter, 1 << 20);
-        for (int i = 0; i < 200; i++) buffer.offer(event(i), 10);
+        for (int i = 0; i < 200; i++) buffer.queue().offer(event(i), 10);
         assertThat(buffer.drainAndStop(Duration.ofSeconds(10))).isZero();
         started.remove(buffer);
         assertThat(exporter.messages()).containsExactlyElementsOf(messages(0, 200));
