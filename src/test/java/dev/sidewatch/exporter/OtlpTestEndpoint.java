@@ -160,9 +160,9 @@ public final class OtlpTestEndpoint implements AutoCloseable {
     private final List<ExportLogsServiceRequest> logRequests = new CopyOnWriteArrayList<>();
     private final List<ExportTraceServiceRequest> traceRequests = new CopyOnWriteArrayList<>();
 
-    private OtlpTestEndpoint() throws Exception {
+    private OtlpTestEndpoint(int port) throws Exception {
         vertx = Vertx.vertx();
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)
                         .setDecompressionSupported(true).setHttp2ClearTextEnabled(true))
                 .requestHandler(this::handle);
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -170,7 +170,12 @@ public final class OtlpTestEndpoint implements AutoCloseable {
 
     /** Starts on a free loopback port. */
     public static OtlpTestEndpoint start() throws Exception {
-        return new OtlpTestEndpoint();
+        return new OtlpTestEndpoint(0);
+    }
+
+    /** Starts on a given loopback port: a collector that comes back where it was (fault tests). */
+    public static OtlpTestEndpoint start(int port) throws Exception {
+        return new OtlpTestEndpoint(port);
     }
 
     public int port() {
