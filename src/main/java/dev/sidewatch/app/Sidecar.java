@@ -12,11 +12,11 @@ import dev.sidewatch.exporter.DenialSpikeDetector;
 import dev.sidewatch.exporter.EventMetrics;
 import dev.sidewatch.exporter.ExportQueue;
 import dev.sidewatch.exporter.ExporterMetrics;
-import dev.sidewatch.exporter.OtlpExportLoop;
 import dev.sidewatch.exporter.OtlpExporter;
 import dev.sidewatch.exporter.OtlpSettings;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.StdoutExporter;
+import dev.sidewatch.exporter.buffer.BufferedExporter;
 import dev.sidewatch.pipeline.Normalizer;
 import dev.sidewatch.config.FileReceiverConfig;
 import dev.sidewatch.pipeline.SpanSynthesizer;
@@ -81,8 +81,8 @@ public final class Sidecar {
     private final Settings settings;
     private final PrometheusMetrics metrics;
     private final List<StdoutExporter> exporters = new ArrayList<>();
-    private final OtlpExportLoop otlp;
-    private final ExporterMetrics otlpMetrics;
+    private final OtlpExporter otlpExporter;
+    private final BufferedExporter otlp;
     private final EventPipeline pipeline;
     private final Normalizer normalizer;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -113,15 +113,19 @@ public final class Sidecar {
             var queue = new ExportQueue();
             var exporter = OtlpExporter.create(otlpSettings, UUID.randomUUID().toString(), hostName(settings.env()),
                     VersionInfo.version(), settings.clock());
-            otlpMetrics = metrics.exporterWithTraces(OtlpExporter.NAME, queue);
-            otlp = new OtlpExportLoop(exporter, queue, otlpMetrics, settings.log());
+            // the durable buffer in front of OTLP (SPEC 8): memory queue → disk under buffer.dir → exporter
+            var buffer = BufferedExporter.Settings.of(OtlpExporter.NAME, config.buffer().dir(), config.buffer().maxBytes(),
+                    otlpSettings.timeout());
+            otlpExporter = exporter;
+            otlp = new BufferedExporter(buffer, exporter::export, queue, metrics, settings.log(), settings.clock(), null, null,
+                    exporter.exportsTraces() ? batch -> batch.stream().filter(SpanSynthesizer::isSynthesized).count() : null);
             queues.add(queue);
             SpanSynthesizer.Mode mode = synthesize(config.traces().synthesize());
             // spans are only made when they can be sent: otherwise log records would name spans nobody has
             if (exporter.exportsTraces() && mode != SpanSynthesizer.Mode.NEVER) processor = new SpanSynthesizer(mode)::apply;
         } else {
+            otlpExporter = null;
             otlp = null;
-            otlpMetrics = null;
         }
         this.pipeline = new EventPipeline(eventMetrics, queues, metrics, processor);
     }
@@ -177,14 +181,15 @@ public final class Sidecar {
         if (exporters.isEmpty() && otlp == null) {
             log.println("sidewatch: warning: exporters.stdout is off and no OTLP endpoint is set: events are only counted in /metrics");
         }
-        if (otlp != null && !otlp.exporter().exportsTraces()) {
+        if (otlp != null && !otlpExporter.exportsTraces()) {
             log.println("sidewatch: warning: no OTLP trace endpoint (" + OtlpSettings.TRACES_ENDPOINT
                     + "): no spans are synthesised and traces received on /v1/traces are not passed on");
         }
         List<String> targets = new ArrayList<>();
         if (!exporters.isEmpty()) targets.add("stdout");
-        if (otlp != null) targets.add("otlp " + otlp.exporter().settings().logsEndpoint()
-                + (otlp.exporter().exportsTraces() ? " and " + otlp.exporter().settings().tracesEndpoint() : ""));
+        if (otlp != null) targets.add("otlp " + otlpExporter.settings().logsEndpoint()
+                + (otlpExporter.exportsTraces() ? " and " + otlpExporter.settings().tracesEndpoint() : "")
+                + " (buffered in " + otlp.directory() + ")");
         log.println("sidewatch: running (service " + settings.service() + "): http " + bound(config.receivers().http().listen(), http.actualPort())
                 + ", tcp " + bound(config.receivers().tcp().listen(), tcp.actualPort())
                 + (stdin != null ? ", stdin" : "")
@@ -243,7 +248,11 @@ public final class Sidecar {
         }
         int unwritten = 0;
         for (StdoutExporter exporter : exporters) unwritten += exporter.drainAndStop(remaining(deadline));
-        if (otlp != null) unwritten += otlp.drainAndStop(remaining(deadline));
+        if (otlp != null) {
+            // what is not delivered by the deadline stays on disk and is sent after the next start
+            unwritten += otlp.drainAndStop(remaining(deadline));
+            otlpExporter.close(Duration.ofMillis(Math.max(remaining(deadline).toMillis(), 1000)));
+        }
         if (unwritten > 0) {
             metrics.dropped(PrometheusMetrics.DROP_SHUTDOWN_TIMEOUT, unwritten);
             settings.log().println("sidewatch: warning: shutdown.timeout passed with " + unwritten + " events unwritten");
@@ -265,7 +274,11 @@ public final class Sidecar {
         return switch (state) {
             case STARTING -> Readiness.notReady("starting");
             case STOPPING, STOPPED -> Readiness.notReady("shutting down");
-            case RUNNING -> pipeline.saturated() ? Readiness.notReady("export buffer above its high-water mark") : Readiness.READY;
+            case RUNNING -> {
+                String buffer = otlp == null ? null : otlp.problem();
+                if (buffer != null) yield Readiness.notReady(buffer);
+                yield pipeline.saturated() ? Readiness.notReady("export buffer above its high-water mark") : Readiness.READY;
+            }
         };
     }
 
@@ -288,11 +301,12 @@ public final class Sidecar {
 
     /** Where {@code /v1/traces} payloads go, counting forwarded spans; null without an OTLP trace endpoint. */
     private TraceForwarder traceForwarder() {
-        if (otlp == null || !otlp.exporter().exportsTraces()) return null;
-        OtlpExporter exporter = otlp.exporter();
+        if (otlp == null || !otlpExporter.exportsTraces()) return null;
+        OtlpExporter exporter = otlpExporter;
+        ExporterMetrics meters = otlp.metrics();
         return (protobuf, spans) -> exporter.forwardTraces(protobuf).whenComplete((result, failure) -> {
-            if (failure == null && result.isSuccess()) otlpMetrics.exportedSpans(spans);
-            else otlpMetrics.failedSpans(spans);
+            if (failure == null && result.isSuccess()) meters.exportedSpans(spans);
+            else meters.failedSpans(spans);
         });
     }
 

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.function.LongSupplier;
+
 /**
  * One exporter's meters (SPEC 5): {@code sidewatch_exported_total{exporter,signal}},
  * {@code sidewatch_export_failures_total{exporter,signal}} for the {@code logs} signal (and the
@@ -18,14 +20,20 @@ public final class ExporterMetrics {
     private final Counter spansFailed;
 
     ExporterMetrics(MeterRegistry registry, String exporter, ExportQueue queue, boolean traces) {
+        this(registry, exporter, queue::size, queue::bytes, traces);
+    }
+
+    /** @param bufferedEvents and {@code bufferedBytes}: what the buffer gauges read (memory and disk for the durable buffer) */
+    ExporterMetrics(MeterRegistry registry, String exporter, LongSupplier bufferedEvents, LongSupplier bufferedBytes, boolean traces) {
         exported = exportedCounter(registry, exporter, "logs");
         failures = failuresCounter(registry, exporter, "logs");
         spansExported = traces ? exportedCounter(registry, exporter, "traces") : null;
         spansFailed = traces ? failuresCounter(registry, exporter, "traces") : null;
-        Gauge.builder("sidewatch.buffer.events", queue, ExportQueue::size)
+        // strong references: the suppliers are often lambdas held by nothing else, and a gauge's weak one would read NaN
+        Gauge.builder("sidewatch.buffer.events", bufferedEvents, s -> s.getAsLong()).strongReference(true)
                 .description("Events waiting in an exporter's buffer").tags("exporter", exporter).register(registry);
-        Gauge.builder("sidewatch.buffer.bytes", queue, ExportQueue::bytes)
-                .description("Approximate input bytes of the events waiting in an exporter's buffer")
+        Gauge.builder("sidewatch.buffer.bytes", bufferedBytes, s -> s.getAsLong()).strongReference(true)
+                .description("Bytes of the events waiting in an exporter's buffer (input bytes in memory, record bytes on disk)")
                 .tags("exporter", exporter).register(registry);
     }
 

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The Prometheus exporter: one {@link PrometheusMeterRegistry} holding every metric of SPEC section 5
@@ -76,6 +77,14 @@ public final class PrometheusMetrics implements AutoCloseable {
     /** The counters of an exporter that sends spans as well: the {@code traces} signal too. */
     public ExporterMetrics exporterWithTraces(String name, ExportQueue queue) {
         return new ExporterMetrics(registry, name, queue, true);
+    }
+
+    /**
+     * The counters of an exporter behind the durable buffer, whose gauges read the buffer (memory and
+     * disk) rather than a queue; with the {@code traces} signal when {@code traces}.
+     */
+    public ExporterMetrics bufferedExporter(String name, LongSupplier bufferedEvents, LongSupplier bufferedBytes, boolean traces) {
+        return new ExporterMetrics(registry, name, bufferedEvents, bufferedBytes, traces);
     }
 
     /** The event-derived metrics; see {@link EventMetrics}. */

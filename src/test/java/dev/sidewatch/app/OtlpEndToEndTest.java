@@ -188,8 +188,9 @@ class OtlpEndToEndTest {
                 admin: {listen: "127.0.0.1:%d"}
                 exporters:
                   otlp: {endpoint: "%s"}
+                buffer: {dir: "%s"}
                 shutdown: {timeout: 20s}
-                """.formatted(httpPort, freePort(), adminPort, collector.url()));
+                """.formatted(httpPort, freePort(), adminPort, collector.url(), dir.resolve("buffer")));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -66,7 +66,8 @@ class SidecarOtlpTest {
                   http: {listen: "127.0.0.1:0"}
                   tcp: {listen: "127.0.0.1:0"}
                 admin: {listen: "127.0.0.1:0"}
-                """ + yaml);
+                buffer: {dir: "%s"}
+                """.formatted(dir.resolve("buffer")) + yaml);
         Config config = ConfigLoader.load(file, Map.of());
         Clock clock = Clock.systemUTC();
         return new Sidecar.Settings(config, "svc", null, stdout, new PrintStream(log, true), env, clock,

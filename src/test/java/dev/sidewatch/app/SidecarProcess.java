@@ -121,17 +121,17 @@ final class SidecarProcess implements AutoCloseable {
 
     /**
      * Posts the body until it is accepted, as a well-behaved client does: on 429 or 503 it waits for
-     * {@code Retry-After} (so the pause is the server's, not the test's). Returns how many 429s it got.
+     * {@code Retry-After} (so the pause is the server's, not the test's), counting each refusal in
+     * {@code refused} as it happens.
      */
-    int ingestWithRetries(String ndjson) throws Exception {
-        int refused = 0;
+    void ingestWithRetries(String ndjson, java.util.concurrent.atomic.AtomicInteger refused) throws Exception {
         while (true) {
             HttpResponse<String> answer = ingest(ndjson);
-            if (answer.statusCode() == 200) return refused;
+            if (answer.statusCode() == 200) return;
             if (answer.statusCode() != 429 && answer.statusCode() != 503) {
                 throw new IllegalStateException("ingest answered " + answer.statusCode() + ": " + answer.body());
             }
-            refused++;
+            refused.incrementAndGet();
             long seconds = answer.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
             TimeUnit.SECONDS.sleep(Math.min(seconds, 5)); // honouring Retry-After is the client's contract, not synchronisation
         }

@@ -5,9 +5,9 @@ import dev.sidewatch.event.EventCodec;
 import dev.sidewatch.exporter.BatchExporter;
 import dev.sidewatch.exporter.ExportQueue;
 import dev.sidewatch.exporter.ExportResult;
+import dev.sidewatch.exporter.ExporterMetrics;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongUnaryOperator;
+import java.util.function.ToLongFunction;
 
 /**
  * The durable buffer in front of a network exporter (SPEC 8): events go from the pipeline into a bounded
@@ -115,8 +116,8 @@ public final class BufferedExporter {
     private final LongUnaryOperator random;
     private final SegmentLog segments;
     private final DeadLetterFile deadLetters;
-    private final Counter exported;
-    private final Counter failures;
+    private final ExporterMetrics meters;
+    private final ToLongFunction<List<Event>> spansOf;
     private final Counter retries;
     private final Counter redelivered;
     private final Thread writer;
@@ -144,9 +145,12 @@ public final class BufferedExporter {
      * @param log     where the start-up summary, damage, disk and outage reports go, once each (stderr)
      * @param pause   null for the default (a wait that {@link #drainAndStop} interrupts)
      * @param random  maps {@code n > 0} to a uniform value in {@code [0, n)}; null for {@link ThreadLocalRandom}
+     * @param spansOf how many spans the exporter sends with a batch (counted under {@code signal="traces"}),
+     *                or null for an exporter of logs only
      */
     public BufferedExporter(Settings settings, BatchExporter exporter, ExportQueue queue, PrometheusMetrics metrics,
-                            PrintStream log, Clock clock, Pause pause, LongUnaryOperator random) {
+                            PrintStream log, Clock clock, Pause pause, LongUnaryOperator random,
+                            ToLongFunction<List<Event>> spansOf) {
         this.settings = settings;
         this.exporter = exporter;
         this.queue = queue;
@@ -160,19 +164,12 @@ public final class BufferedExporter {
         this.deadLetters = new DeadLetterFile(settings.bufferDir(), settings.name(), Math.max(1 << 20, settings.maxBytes() / 16));
         MeterRegistry registry = metrics.registry();
         String name = settings.name();
-        exported = Counter.builder("sidewatch.exported").description("Records an exporter delivered")
-                .tags("exporter", name, "signal", "logs").register(registry);
-        failures = Counter.builder("sidewatch.export.failures").description("Records an exporter failed to deliver")
-                .tags("exporter", name, "signal", "logs").register(registry);
+        this.spansOf = spansOf;
+        this.meters = metrics.bufferedExporter(name, this::bufferedEvents, this::bufferedBytes, spansOf != null);
         retries = Counter.builder("sidewatch.export.retries").description("Export attempts that will be retried")
                 .tags("exporter", name).register(registry);
         redelivered = Counter.builder("sidewatch.buffer.redelivered")
                 .description("Events sent again after a restart that the collector may already have (possible duplicates)")
-                .tags("exporter", name).register(registry);
-        Gauge.builder("sidewatch.buffer.events", this, BufferedExporter::bufferedEvents)
-                .description("Events waiting in an exporter's buffer").tags("exporter", name).register(registry);
-        Gauge.builder("sidewatch.buffer.bytes", this, BufferedExporter::bufferedBytes)
-                .description("Bytes waiting in an exporter's buffer (input bytes in memory plus record bytes on disk)")
                 .tags("exporter", name).register(registry);
         for (String reason : List.of(DROP_DEAD_LETTER, DROP_BUFFER_DAMAGED)) {
             // the same meter PrometheusMetrics#dropped increments, registered at 0 so dashboards see it
@@ -202,6 +199,11 @@ public final class BufferedExporter {
     /** The directory of the segments. */
     public Path directory() {
         return segments.dir();
+    }
+
+    /** The exporter's counters, for what it sends outside the buffer (forwarded traces). */
+    public ExporterMetrics metrics() {
+        return meters;
     }
 
     /** The in-memory stage: the pipeline offers events to it. */
@@ -501,7 +503,8 @@ public final class BufferedExporter {
             }
             switch (result.outcome()) {
                 case SUCCESS -> {
-                    exported.increment(events.size());
+                    meters.exported(events.size());
+                    if (spansOf != null) meters.exportedSpans(spansOf.applyAsLong(events));
                     recovered();
                     return true;
                 }
@@ -511,7 +514,8 @@ public final class BufferedExporter {
                     return true;
                 }
                 case RETRYABLE -> {
-                    failures.increment(events.size());
+                    meters.failed(events.size());
+                    if (spansOf != null) meters.failedSpans(spansOf.applyAsLong(events));
                     retries.increment();
                     exporterErrors = thrown ? exporterErrors + 1 : 0;
                     if (exporterErrors >= MAX_EXPORTER_ERRORS) {
@@ -529,7 +533,8 @@ public final class BufferedExporter {
     }
 
     private void deadLetter(List<Event> events, String reason) {
-        failures.increment(events.size());
+        meters.failed(events.size());
+        if (spansOf != null) meters.failedSpans(spansOf.applyAsLong(events));
         metrics.dropped(DROP_DEAD_LETTER, events.size());
         try {
             deadLetters.write(events, settings.name(), reason, clock.instant());

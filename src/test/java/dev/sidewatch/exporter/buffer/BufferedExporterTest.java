@@ -61,7 +61,7 @@ class BufferedExporterTest {
 
     private BufferedExporter start(FakeExporter exporter, long maxBytes, BufferedExporter.Settings settings) {
         var buffer = new BufferedExporter(settings, exporter, new ExportQueue(256, 1 << 20), metrics, log, clock,
-                this::recordPause, bound -> bound - 1);
+                this::recordPause, bound -> bound - 1, null);
         buffer.start();
         started.add(buffer);
         return buffer;
