@@ -9,7 +9,7 @@ import java.time.Duration;
  * back-pressure: check {@link #saturated()} between small slices of input and stop reading until
  * {@link #whenWritable} fires (event loops) or {@link #awaitWritable} returns (threads that may block).
  */
-public interface EventSink {
+public interface EventSink extends PersistenceBarrier {
     /** Takes one event; never blocks. {@code bytes}: the size of the input it came from. */
     void accept(Event event, int bytes);
 
@@ -21,4 +21,13 @@ public interface EventSink {
 
     /** Blocks until not saturated or the timeout passes; true when writable. Never call on an event loop. */
     boolean awaitWritable(Duration timeout) throws InterruptedException;
+
+    /**
+     * Runs {@code action} once every event accepted so far is safe (in the durable buffer, or written by
+     * an exporter without one). By default at once: a sink that holds nothing itself.
+     */
+    @Override
+    default void whenPersisted(Runnable action) {
+        action.run();
+    }
 }

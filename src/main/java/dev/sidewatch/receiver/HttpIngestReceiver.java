@@ -9,6 +9,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -61,6 +62,8 @@ public final class HttpIngestReceiver extends VerticleBase {
     static final String UNAUTHORIZED = "unauthorized";
     static final String BUFFER_FULL = "buffer_full";
     static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+    /** The longest an accepted body's answer waits for its events to be persisted before 200 is sent anyway. */
+    static final Duration PERSIST_WAIT = Duration.ofSeconds(10);
 
     private final HttpReceiverConfig config;
     private final Normalizer normalizer;
@@ -286,6 +289,7 @@ public final class HttpIngestReceiver extends VerticleBase {
     private Future<?> decodeIngest(RoutingContext ctx, byte[] bytes) {
         Normalizer.Origin origin = new Normalizer.Origin(serviceOf(ctx.request()), NAME, null);
         return workers.executeBlocking(() -> BodyDecoder.decode(bytes, normalizer, sink, metrics, origin), false)
+                .compose(this::persisted)
                 .onSuccess(result -> {
                     if (result.error() != null) {
                         fail(ctx, 400, result.error());
@@ -297,10 +301,26 @@ public final class HttpIngestReceiver extends VerticleBase {
                 });
     }
 
+    /**
+     * {@code value} once the events handed on so far are persisted (SPEC 8: at-least-once from the moment
+     * the client gets its 200), or after {@link #PERSIST_WAIT} when the buffer cannot say (a broken disk):
+     * the events are accepted and held either way.
+     */
+    private <T> Future<T> persisted(T value) {
+        Promise<T> answered = Promise.promise();
+        long timer = vertx.setTimer(PERSIST_WAIT.toMillis(), id -> answered.tryComplete(value));
+        sink.whenPersisted(() -> context.runOnContext(v -> {
+            vertx.cancelTimer(timer);
+            answered.tryComplete(value);
+        }));
+        return answered.future();
+    }
+
     private Future<?> otlpLogs(RoutingContext ctx, byte[] bytes) {
         Normalizer.Origin origin = new Normalizer.Origin(serviceOf(ctx.request()), NAME, null);
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         return workers.executeBlocking(() -> OtlpIngest.logs(bytes, type, normalizer, sink, metrics, origin), false)
+                .compose(this::persisted)
                 .onSuccess(result -> {
                     if (result.error() != null) fail(ctx, result.status(), result.error());
                     else otlpAnswer(ctx, result.encoding(), ExportLogsServiceResponse.getDefaultInstance().toByteArray(), "{}");
