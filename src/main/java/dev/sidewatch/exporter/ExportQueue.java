@@ -55,6 +55,7 @@ public final class ExportQueue {
     private long inFlightBytes;
     private boolean closed;
     private volatile boolean saturated;
+    private volatile boolean held;
 
     public ExportQueue() {
         this(DEFAULT_HIGH_WATER_EVENTS, DEFAULT_HIGH_WATER_BYTES);
@@ -90,9 +91,31 @@ public final class ExportQueue {
         }
     }
 
-    /** True from the high-water mark until the queue has drained to half of it. */
+    /** True from the high-water mark until the queue has drained to half of it, and while {@linkplain #hold held}. */
     public boolean saturated() {
-        return saturated;
+        return saturated || held;
+    }
+
+    /**
+     * The consumer says it cannot take more for now (the disk buffer is above its high-water mark, or its
+     * disk fails): the queue reports itself saturated, so receivers push back at once, until released.
+     * Never blocks; waiters run on the releasing thread.
+     */
+    public void hold(boolean hold) {
+        List<Runnable> wake = null;
+        lock.lock();
+        try {
+            if (held == hold) return;
+            held = hold;
+            if (!hold && !saturated) {
+                wake = new ArrayList<>(waiters);
+                waiters.clear();
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (wake != null) wake.forEach(Runnable::run);
     }
 
     /**
@@ -102,7 +125,7 @@ public final class ExportQueue {
     public void whenWritable(Runnable action) {
         lock.lock();
         try {
-            if (saturated && !closed) {
+            if ((saturated || held) && !closed) {
                 waiters.add(action);
                 return;
             }
@@ -122,7 +145,7 @@ public final class ExportQueue {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (saturated && !closed) {
+            while ((saturated || held) && !closed) {
                 if (nanos <= 0) return false;
                 nanos = changed.awaitNanos(nanos);
             }
@@ -180,6 +203,8 @@ public final class ExportQueue {
             }
             if (saturated && items.size() + inFlight <= highWaterEvents / 2 && queuedBytes + inFlightBytes <= highWaterBytes / 2) {
                 saturated = false;
+            }
+            if (!saturated && !held && !waiters.isEmpty()) {
                 wake = new ArrayList<>(waiters);
                 waiters.clear();
             }

@@ -346,18 +346,30 @@ class DeliveryFaultTest {
                 && sidecar.get("/readyz").body().contains("cannot open the otlp disk buffer"));
         assertThat(sidecar.get("/readyz").body()).startsWith("{").contains(buffer.resolve("otlp").toString());
         int n = 1000;
-        assertThat(sidecar.ingest(ndjson("g1-", 0, n)).statusCode()).as("held in memory meanwhile").isEqualTo(200);
+        var refused = new AtomicInteger();
+        var failure = new AtomicReference<Throwable>();
+        Thread client = Thread.ofPlatform().name("g1-client").start(() -> {
+            try {
+                sidecar.ingestWithRetries(ndjson("g1-", 0, n), refused);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() > 0 || failure.get() != null);
+        assertThat(failure.get()).isNull();
         assertThat(sidecar.process.isAlive()).isTrue();
         assertThat(sidecar.stderr()).containsOnlyOnce("cannot open the otlp disk buffer");
 
         assertThat(run("chattr", "-i", buffer.toString())).isZero();
         long fixedAt = System.nanoTime();
         awaitReady(sidecar);
+        client.join(60_000);
+        assertThat(failure.get()).isNull();
         await().atMost(Duration.ofMinutes(1)).until(() -> received(collector).size() == n);
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
         Map<String, Integer> counts = received(collector);
         assertThat(sidecar.stderr()).contains("writable again");
-        report("buffer directory unwritable (chattr +i), then fixed", n, counts, recover);
+        report("buffer directory unwritable (chattr +i), then fixed; " + refused.get() + " 429s meanwhile", n, counts, recover);
     }
 
     @Test
@@ -383,6 +395,8 @@ class DeliveryFaultTest {
         assertThat(sidecar.get("/readyz").statusCode()).isEqualTo(503);
         assertThat(sidecar.stderr()).containsOnlyOnce("cannot write the otlp disk buffer");
         assertThat(sidecar.process.isAlive()).isTrue();
+        await().atMost(Duration.ofMinutes(1)).until(() -> refused.get() > 0 || failure.get() != null); // clients are pushed back
+        assertThat(failure.get()).isNull();
 
         // the operator makes room, and the collector comes back
         assertThat(run("mount", "-o", "remount,size=64m", buffer.toString())).isZero();

@@ -113,4 +113,19 @@ class ExportQueueTest {
         queue.whenDone(runs::incrementAndGet);
         assertThat(runs).hasValue(3);
     }
+
+    @Test
+    void hold_saturatesAtOnce_andReleasingRunsTheWaiters() throws Exception {
+        var queue = new ExportQueue(100, 1_000_000);
+        var runs = new AtomicInteger();
+        queue.hold(true);
+        assertThat(queue.saturated()).isTrue();
+        assertThat(queue.awaitWritable(Duration.ZERO)).isFalse();
+        queue.whenWritable(runs::incrementAndGet);
+        assertThat(runs).hasValue(0);
+        assertThat(queue.offer(event("still taken"), 1)).as("holding is a signal to producers, not a refusal").isTrue();
+        queue.hold(false);
+        assertThat(runs).hasValue(1);
+        assertThat(queue.saturated()).isFalse();
+    }
 }

@@ -43,10 +43,10 @@ import java.util.function.ToLongFunction;
  * {@code sidewatch_export_failures_total} and {@code sidewatch_dropped_events_total{reason="dead_letter"}}.
  *
  * <p>Back-pressure: when the segments fill {@value #HIGH_WATER_PERCENT}% of {@code max_bytes} (the
- * high-water mark) the writer stops taking from the in-memory queue until the disk is back below
- * {@value #LOW_WATER_PERCENT}%; the queue then fills to its own high-water mark and the receivers push
- * back (HTTP 429, TCP and file reading paused). The last tenth of the budget is kept for writing out the
- * queue at shutdown, and the writer never exceeds {@code max_bytes}. A disk that cannot be written (no
+ * high-water mark) the queue is {@linkplain ExportQueue#hold held}, so receivers push back at once (HTTP
+ * 429, TCP and file reading paused), and the writer stops taking from it until the disk is back below
+ * {@value #LOW_WATER_PERCENT}%. The last tenth of the budget is kept for writing out the queue at
+ * shutdown, and the writer never exceeds {@code max_bytes}. A disk that cannot be written (no
  * permission, disk full) is reported once in the log and by {@link #problem()} for {@code /readyz}; the
  * writer retries every {@link #DISK_RETRY}, holding what it took, and nothing is dropped.
  *
@@ -186,8 +186,13 @@ public final class BufferedExporter {
     /** ... reason: a damaged region of the disk buffer (counted once per region). */
     public static final String DROP_BUFFER_DAMAGED = "buffer_damaged";
 
-    /** Starts the writer and sender threads. The disk is opened on the writer thread; see {@link #problem()}. */
+    /**
+     * Opens the disk buffer (recovering what an earlier run left) and starts the writer and sender threads.
+     * Blocks on disk IO. A disk that cannot be opened is not an error here: {@link #problem()} says why,
+     * receivers are held back, and the writer keeps trying.
+     */
     public void start() {
+        tryOpen();
         writer.start();
         sender.start();
     }
@@ -222,7 +227,7 @@ public final class BufferedExporter {
             return settings.name() + " disk buffer above its high-water mark (" + segments.diskBytes() + " of "
                     + settings.maxBytes() + " bytes of buffer.max_bytes in use while the exporter catches up)";
         }
-        if (opened == false) return settings.name() + " disk buffer not open yet";
+
         if (queue.saturated()) return settings.name() + " export buffer above its high-water mark";
         return null;
     }
@@ -246,7 +251,7 @@ public final class BufferedExporter {
 
     private void writeLoop() {
         try {
-            if (!openLog()) return;
+            if (!opened && !openLog()) return;
             var out = new EventCodec.Out(4096);
             while (!queue.finished() && !abort) {
                 awaitBelowHighWater();
@@ -301,34 +306,41 @@ public final class BufferedExporter {
     /** Opens (and recovers) the log, retrying while the disk refuses; false when stopped first. */
     private boolean openLog() throws InterruptedException {
         while (!abort) {
-            try {
-                SegmentLog.Recovery recovery = segments.open();
-                opened = true;
-                if (recovery.ackProblem() != null) {
-                    log.println("sidewatch: " + settings.name() + " buffer: ack file unreadable (" + recovery.ackProblem()
-                            + "); sending everything in " + segments.dir() + " again");
-                }
-                if (recovery.events() > 0) {
-                    log.println("sidewatch: " + settings.name() + " buffer: " + recovery.events() + " events from an earlier run in "
-                            + segments.dir() + " will be sent (" + recovery.maybeDelivered() + " of them may have been delivered already)");
-                    redelivered.increment(recovery.maybeDelivered());
-                }
-                updateDiskSaturation();
-                healthy();
-                lock.lock();
-                try {
-                    stateChanged.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                return true;
-            } catch (IOException e) {
-                segments.release();
-                unhealthy("cannot open the " + settings.name() + " disk buffer in " + segments.dir() + ": " + describe(e));
-                if (!abort) interruptibleWait(DISK_RETRY);
-            }
+            if (tryOpen()) return true;
+            interruptibleWait(DISK_RETRY);
         }
-        return false;
+        return opened;
+    }
+
+    /** One attempt to open (and recover) the log. */
+    private boolean tryOpen() {
+        if (opened) return true;
+        try {
+            SegmentLog.Recovery recovery = segments.open();
+            opened = true;
+            if (recovery.ackProblem() != null) {
+                log.println("sidewatch: " + settings.name() + " buffer: ack file unreadable (" + recovery.ackProblem()
+                        + "); sending everything in " + segments.dir() + " again");
+            }
+            if (recovery.events() > 0) {
+                log.println("sidewatch: " + settings.name() + " buffer: " + recovery.events() + " events from an earlier run in "
+                        + segments.dir() + " will be sent (" + recovery.maybeDelivered() + " of them may have been delivered already)");
+                redelivered.increment(recovery.maybeDelivered());
+            }
+            updateDiskSaturation();
+            healthy();
+            lock.lock();
+            try {
+                stateChanged.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            return true;
+        } catch (IOException e) {
+            segments.release();
+            unhealthy("cannot open the " + settings.name() + " disk buffer in " + segments.dir() + ": " + describe(e));
+            return false;
+        }
     }
 
     /** Writes {@code batch[from..]}; returns how many of the batch are on disk (all, unless stopped). */
@@ -401,12 +413,19 @@ public final class BufferedExporter {
         } finally {
             lock.unlock();
         }
+        holdReceivers();
+    }
+
+    /** Receivers push back at once while the disk is above its high-water mark or failing (not only once memory fills). */
+    private void holdReceivers() {
+        queue.hold(diskSaturated || diskProblem != null);
     }
 
     private void healthy() {
         if (diskProblem == null) return;
         log.println("sidewatch: " + settings.name() + " buffer: the disk in " + segments.dir() + " is writable again");
         diskProblem = null;
+        holdReceivers();
     }
 
     private void unhealthy(String problem) {
@@ -414,6 +433,7 @@ public final class BufferedExporter {
             log.println("sidewatch: " + problem + "; not ready, receivers push back, retrying every " + DISK_RETRY.toSeconds() + " s");
         }
         diskProblem = problem;
+        holdReceivers();
     }
 
     private void damaged(SegmentLog.Damage damage) {

@@ -246,12 +246,14 @@ class BufferedExporterTest {
         BufferedExporter buffer = start(exporter, 1 << 20);
         await().until(() -> buffer.problem() != null);
         assertThat(buffer.problem()).startsWith("cannot open the otlp disk buffer in " + blocker);
+        assertThat(buffer.queue().saturated()).as("receivers are held back at once").isTrue();
         for (int i = 0; i < 10; i++) assertThat(buffer.queue().offer(event(i), 100)).isTrue();
         await().untilAsserted(() -> assertThat(logText()).contains("cannot open the otlp disk buffer"));
 
         Files.delete(blocker);
         await().until(() -> exporter.deliveredCount() == 10);
         assertThat(buffer.problem()).isNull();
+        assertThat(buffer.queue().saturated()).isFalse();
         assertThat(logText()).containsOnlyOnce("cannot open the otlp disk buffer").contains("writable again");
     }
 
