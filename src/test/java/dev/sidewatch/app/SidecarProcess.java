@@ -23,10 +23,11 @@ import java.util.concurrent.TimeUnit;
  * YAML (HTTP, TCP and admin listeners on free loopback ports are added), stdout and stderr in files
  * under {@code dir}, killed with SIGKILL or stopped with SIGTERM. Runs {@code dev.sidewatch.Main} on the
  * test class path, or {@code java -jar} on {@code -Dsidewatch.jar=...}. The retry backoff is capped at
- * {@value #MAX_BACKOFF} ({@code -Dsidewatch.export.max_backoff}) so that recovery is quick.
+ * 1 s ({@code -Dsidewatch.export.max_backoff}) so that recovery is quick; {@code -Dsidewatch.fault.max_backoff=30s}
+ * runs with the production ceiling.
  */
 final class SidecarProcess implements AutoCloseable {
-    static final String MAX_BACKOFF = "1s";
+    static final String MAX_BACKOFF = System.getProperty("sidewatch.fault.max_backoff", "1s");
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
