@@ -18,13 +18,8 @@ if [ ${#targets[@]} -eq 0 ]; then
     BodyDecoderFuzzTest#decode_neverThrows
     ContainerLogParserFuzzTest#parsers_neverThrow
     EventCodecFuzzTest#decode_refusesOrRoundTrips
+    OtlpIngestFuzzTest#otlpBodies_neverThrow
   )
-  # the OTLP decoder's fuzz test, once it exists
-  for f in src/test/java/dev/sidewatch/receiver/Otlp*FuzzTest.java; do
-    [ -e "$f" ] || continue
-    class=$(basename "$f" .java)
-    for m in $(sed -nE 's/^ *void ([A-Za-z0-9_]+)\(.*/\1/p' "$f"); do targets+=("$class#$m"); done
-  done
 fi
 mvn -B -ntp -q test-compile
 for t in "${targets[@]}"; do

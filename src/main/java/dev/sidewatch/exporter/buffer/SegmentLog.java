@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -676,21 +675,6 @@ final class SegmentLog implements Closeable {
             if (lockChannel != null) lockChannel.close();
         } catch (IOException e) {
             // the OS drops the lock with the process anyway
-        }
-    }
-
-    /** Waits up to the timeout for the reader to see more data; for tests. */
-    boolean awaitCommitted(long events, long timeout, TimeUnit unit) throws InterruptedException {
-        lock.lock();
-        try {
-            long nanos = unit.toNanos(timeout);
-            while (unackedEvents < events) {
-                if (nanos <= 0) return false;
-                nanos = committedMore.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
         }
     }
 
