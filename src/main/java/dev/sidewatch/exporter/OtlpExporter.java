@@ -233,16 +233,18 @@ public final class OtlpExporter implements AutoCloseable {
         return ExportResult.retryable(0, null, failure == null ? "export failed (exporter stopped?)" : describe(failure));
     }
 
-    /** OTLP/HTTP: 429, 502, 503 and 504 are retryable, every other failure status is not. */
+    /**
+     * OTLP/HTTP: 429 and every 5xx are retryable (SPEC 8: a collector outage loses nothing), every
+     * other failure status (400 bad data, 401, 404, 413, …) is permanent.
+     */
     static ExportResult http(HttpResponse response) {
         int status = response.getStatusCode();
         if (status >= 200 && status < 300) return ExportResult.SUCCESS;
         Duration retryAfter = response instanceof JdkHttpSender.Response r ? r.retryAfter() : null;
         String reason = "collector answered HTTP " + status;
-        return switch (status) {
-            case 429, 502, 503, 504 -> ExportResult.retryable(status, retryAfter, reason);
-            default -> ExportResult.permanent(status, reason);
-        };
+        return status == 429 || status >= 500 && status <= 599
+                ? ExportResult.retryable(status, retryAfter, reason)
+                : ExportResult.permanent(status, reason);
     }
 
     static ExportResult grpc(GrpcResponse response) {

@@ -274,8 +274,8 @@ class OtlpExporterTest {
     }
 
     @ParameterizedTest(name = "HTTP {0} is retryable")
-    @ValueSource(ints = {429, 502, 503, 504})
-    void throttlingAndGatewayStatuses_areRetryable(int status) throws Exception {
+    @ValueSource(ints = {429, 500, 502, 503, 504})
+    void throttlingAndServerErrors_areRetryable(int status) throws Exception {
         collector.enqueue(Answer.status(status));
         ExportResult result = await(exporter().export(List.of(line("{\"msg\":\"x\"}"))));
         assertThat(result.outcome()).isEqualTo(ExportResult.Outcome.RETRYABLE);
@@ -284,7 +284,7 @@ class OtlpExporterTest {
     }
 
     @ParameterizedTest(name = "HTTP {0} is permanent")
-    @ValueSource(ints = {400, 401, 404, 413, 500})
+    @ValueSource(ints = {400, 401, 404, 413})
     void otherFailureStatuses_arePermanent(int status) throws Exception {
         collector.enqueue(Answer.status(status));
         ExportResult result = await(exporter().export(List.of(line("{\"msg\":\"x\"}"))));
