@@ -122,13 +122,12 @@ final class BodyDecoder {
     }
 
     /** Counts the events of one body and waits for the pipeline between batches. */
-    private static final class CountingSink implements EventSink {
-        private final EventSink sink;
+    private static final class CountingSink extends ForwardingEventSink {
         int count;
         private int sinceCheck;
 
         CountingSink(EventSink sink) {
-            this.sink = sink;
+            super(sink);
         }
 
         @Override
@@ -143,21 +142,6 @@ final class BodyDecoder {
             if (sinceCheck < CHECK_EVERY) return;
             sinceCheck = 0;
             if (sink.saturated()) sink.awaitWritable(WAIT);
-        }
-
-        @Override
-        public boolean saturated() {
-            return sink.saturated();
-        }
-
-        @Override
-        public void whenWritable(Runnable action) {
-            sink.whenWritable(action);
-        }
-
-        @Override
-        public boolean awaitWritable(Duration timeout) throws InterruptedException {
-            return sink.awaitWritable(timeout);
         }
     }
 }

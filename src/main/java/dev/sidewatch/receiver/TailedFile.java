@@ -292,12 +292,11 @@ final class TailedFile implements Closeable {
     }
 
     /** Puts the file's offset, and the container's time and stream, on the events of the line being decoded. */
-    private static final class ContextSink implements EventSink {
-        private final EventSink sink;
+    private static final class ContextSink extends ForwardingEventSink {
         Meta current;
 
         ContextSink(EventSink sink) {
-            this.sink = sink;
+            super(sink);
         }
 
         @Override
@@ -316,21 +315,6 @@ final class TailedFile implements Closeable {
                         e.error(), e.event(), e.user(), attributes, source);
             }
             sink.accept(e, bytes);
-        }
-
-        @Override
-        public boolean saturated() {
-            return sink.saturated();
-        }
-
-        @Override
-        public void whenWritable(Runnable action) {
-            sink.whenWritable(action);
-        }
-
-        @Override
-        public boolean awaitWritable(Duration timeout) throws InterruptedException {
-            return sink.awaitWritable(timeout);
         }
     }
 
