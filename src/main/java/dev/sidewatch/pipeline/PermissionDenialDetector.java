@@ -87,7 +87,8 @@ final class PermissionDenialDetector {
             String type = event.name() != null ? event.name() : event.category();
             return new PermissionInfo(type, Fields.nonBlank(rest.remove("resource")), "app");
         }
-        if (http != null && http.statusCode() != null && http.statusCode() == 403) {
+        // SPEC 4.4: an http_request (a status with a method or path) answered 403
+        if (http != null && Integer.valueOf(403).equals(http.statusCode()) && (http.method() != null || http.path() != null)) {
             return new PermissionInfo("http.forbidden", http.path(), "http");
         }
         return null;

@@ -130,6 +130,14 @@ class NormalizerTest {
     }
 
     @Test
+    void status403WithoutMethodOrPath_isNotARequest_soNotAnHttpDenial() {
+        Event e = line("{\"msg\":\"upstream said no\",\"statusCode\":403}");
+        assertThat(e.kind()).isEqualTo(Kind.LOG);
+        assertThat(e.permission()).isNull();
+        assertThat(e.severity()).isEqualTo(Severity.WARN);
+    }
+
+    @Test
     void pinoLoggedNodeDenial_isNodePermissionDenied() {
         Event e = line("{\"level\":50,\"err\":{\"type\":\"Error\",\"message\":\"Access to this API has been restricted\",\"stack\":\"Error: Access\",\"code\":\"ERR_ACCESS_DENIED\",\"permission\":\"FileSystemRead\",\"resource\":\"/srv/secret/token.txt\"},\"msg\":\"failed to read token\"}");
         assertThat(e.kind()).isEqualTo(Kind.PERMISSION_DENIED);
