@@ -74,7 +74,8 @@ DENO=$CAP/denort/node_modules/@deno/linux-x64-glibc/deno
 prepare_data() {
   # keep node_modules and package.json; everything else under app/ is copied fresh
   find "$APP" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name package.json ! -name package-lock.json -exec rm -rf {} +
-  cp -r "$HERE"/*.js "$HERE"/*.cjs "$HERE"/denials "$HERE"/deno "$APP"/
+  cp -r "$HERE"/*.js "$HERE"/denials "$HERE"/deno "$APP"/
+  cp "$HERE/../../../preload/permission-preload.cjs" "$APP"/   # the preload sidewatch ships
   if [ -d "$SECRET" ]; then chmod -R u+rwX "$SECRET"; fi
   rm -rf "$SECRET" "$RAW" "$CAP/deno-dir-nobody" "$CAP"/deno-audit.jsonl
   mkdir -p "$SECRET" "$RAW"
