@@ -282,31 +282,15 @@ class FileReceiverTest {
     }
 
     /** Counts the back-pressure waits that ended still saturated. */
-    private static final class CountingSink implements EventSink {
-        private final EventSink sink;
+    private static final class CountingSink extends ForwardingEventSink {
         private final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
 
         CountingSink(EventSink sink) {
-            this.sink = sink;
+            super(sink);
         }
 
         int refusals() {
             return refusals.get();
-        }
-
-        @Override
-        public void accept(Event event, int bytes) {
-            sink.accept(event, bytes);
-        }
-
-        @Override
-        public boolean saturated() {
-            return sink.saturated();
-        }
-
-        @Override
-        public void whenWritable(Runnable action) {
-            sink.whenWritable(action);
         }
 
         @Override
