@@ -35,11 +35,6 @@ public record Event(
         return time != null ? time : observedTime;
     }
 
-    public Event withTrace(String newTraceId, String newSpanId) {
-        return new Event(time, observedTime, service, severity, severityNumber, kind, message, newTraceId, newSpanId,
-                http, permission, error, event, user, attributes, source);
-    }
-
     public record HttpInfo(String method, String path, String route, Integer statusCode, Double durationMs,
                            String clientIp, String userAgent) {
         /** "2xx" … "5xx", or null without a status. */
@@ -53,9 +48,6 @@ public record Event(
     }
 
     public record ErrorInfo(String type, String message, String code, String stack) {
-        public boolean isEmpty() {
-            return type == null && message == null && code == null && stack == null;
-        }
     }
 
     public record EventInfo(String category, String name, String outcome, java.util.List<String> tags) {

@@ -14,8 +14,4 @@ public enum Kind {
     public String wireName() {
         return wireName;
     }
-
-    public Kind atLeast(Kind other) {
-        return other.ordinal() > ordinal() ? other : this;
-    }
 }
