@@ -73,7 +73,10 @@ final class ContainerLogParser {
         }
         if (log == null || stream == null && time == null) return null;
         boolean partial = !log.endsWith("\n");
-        String content = partial ? log : log.substring(0, log.length() - (log.endsWith("\r\n") ? 2 : 1));
+        // a complete record ends with its newline; drop every trailing line break ("\n\n" is one empty line)
+        int end = log.length();
+        while (!partial && end > 0 && (log.charAt(end - 1) == '\n' || log.charAt(end - 1) == '\r')) end--;
+        String content = log.substring(0, end);
         return new ContainerLine(stream == null ? "stdout" : stream, parseTime(time), content, partial);
     }
 
