@@ -7,7 +7,7 @@ import java.util.Objects;
  * What became of one OTLP export request, in the terms a retrying buffer needs (OTLP/HTTP spec,
  * "Failures"): delivered; worth retrying (the collector could not be reached, timed out, or answered
  * 429 or any 5xx — or a retryable gRPC status), possibly after {@code retryAfter}; or refused for
- * good (400 and every other 4xx), when retrying the same data cannot help.
+ * good (400 and every other status that is not 429 or 5xx), when retrying the same data cannot help.
  *
  * @param outcome    what happened
  * @param status     the HTTP status (or gRPC status code) the collector answered, or 0 when there was
