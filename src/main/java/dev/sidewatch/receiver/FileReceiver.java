@@ -287,7 +287,8 @@ public final class FileReceiver extends VerticleBase {
             if (copy != null) {
                 BasicFileAttributes a = unknown.remove(copy);
                 heads.remove(copy);
-                FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ);
+                FileChannel channel = openIfStill(copy, keyOf(copy, a));
+                if (channel == null) continue; // replaced since it was looked at: the next scan sees it again
                 Path truncated = f.path;
                 f.moveTo(copy, keyOf(copy, a), channel);
                 // the truncated original is a new file from its start
@@ -315,7 +316,7 @@ public final class FileReceiver extends VerticleBase {
             BasicFileAttributes a = entry.getValue();
             if (a.size() == 0) continue; // no identity yet and nothing to read
             Head head = head(p, a);
-            if (head == null) continue;
+            if (head == null || head.fingerprint().length == 0) continue;
             if (ownedByOpenFile(head.fingerprint())) continue; // a copy of a file being read
             if (maybeCopyInProgress(head.fingerprint())) continue; // the start of a known file: wait until it shows more
             if (files.size() >= MAX_OPEN_FILES) {
@@ -333,11 +334,12 @@ public final class FileReceiver extends VerticleBase {
             }
             FileChannel channel;
             try {
-                channel = FileChannel.open(p, StandardOpenOption.READ);
+                channel = openIfStill(p, head.key());
             } catch (IOException e) {
                 reportOnce("open:" + p, "sidewatch: file receiver: cannot open " + p + " (" + e.getMessage() + ")");
                 continue;
             }
+            if (channel == null) continue; // renamed away and replaced since it was looked at: the next scan sees both
             files.add(new TailedFile(p, head.key(), channel, head.fingerprint(), offset, config.format(), normalizer, sink,
                     metrics, service));
             heads.remove(p);
@@ -360,13 +362,30 @@ public final class FileReceiver extends VerticleBase {
         Head cached = heads.get(p);
         long modified = a.lastModifiedTime().toMillis();
         if (cached != null && cached.key().equals(key) && cached.size() == a.size() && cached.modified() == modified) return cached;
-        try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (FileChannel c = openIfStill(p, key)) {
+            if (c == null) return null;
             var head = new Head(key, a.size(), modified, TailedFile.readHead(c, TailedFile.FINGERPRINT_BYTES));
             heads.put(p, head);
             return head;
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Opens {@code p} only if it is still the file {@code key} names: between a scan and an open, rotation
+     * can rename it away and create a new file under the same name, and reading that one under the old
+     * one's identity would lose the old one. Null when it was replaced (or is gone).
+     */
+    private static FileChannel openIfStill(Path p, Object key) throws IOException {
+        FileChannel channel = FileChannel.open(p, StandardOpenOption.READ);
+        try {
+            if (keyOf(p, Files.readAttributes(p, BasicFileAttributes.class)).equals(key)) return channel;
+        } catch (IOException e) {
+            // gone since it was opened
+        }
+        channel.close();
+        return null;
     }
 
     /**
@@ -381,7 +400,7 @@ public final class FileReceiver extends VerticleBase {
     }
 
     private boolean ownedByOpenFile(byte[] head) {
-        for (TailedFile f : files) if (TailedFile.startsWith(head, f.fingerprint())) return true;
+        for (TailedFile f : files) if (f.fingerprint().length > 0 && TailedFile.startsWith(head, f.fingerprint())) return true;
         return false;
     }
 

@@ -134,9 +134,9 @@ final class TailedFile implements Closeable {
             if (!mayRead.getAsBoolean()) break;
             int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, Math.min(size - readOffset, CHUNK_BYTES))), readOffset);
             if (n <= 0) break;
-            if (fingerprint.length < FINGERPRINT_BYTES && readOffset < FINGERPRINT_BYTES) {
-                fingerprint = readHead(channel, (int) Math.min(channel.size(), FINGERPRINT_BYTES));
-            }
+            // copytruncate can empty and refill the file between two reads: then these bytes are the new
+            // content at our old offset, not ours. Leave them; the next scan follows the copy or starts again.
+            if (!sameContent()) break;
             int lastNewline = -1;
             for (int i = n - 1; i >= 0; i--) {
                 if (buffer[i] == '\n') {

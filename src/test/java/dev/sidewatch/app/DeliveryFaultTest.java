@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -101,8 +102,32 @@ class DeliveryFaultTest {
         return counts.values().stream().mapToInt(n -> n - 1).sum();
     }
 
+    /** Waits until {@code n} distinct events have arrived; on timeout, fails naming the ones that never did. */
+    private static void awaitArrival(OtlpTestEndpoint collector, String prefix, int n, Duration atMost) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == n);
+        } catch (ConditionTimeoutException e) {
+            Map<String, Integer> counts = received(collector);
+            throw new AssertionError("after %s, %d distinct events of %d arrived; missing: %s"
+                    .formatted(atMost, counts.size(), n, missing(counts, prefix, n)), e);
+        }
+    }
+
     private static void assertAllArrived(Map<String, Integer> counts, String prefix, int n) {
-        for (int i = 0; i < n; i++) assertThat(counts).as("%s%d arrived", prefix, i).containsKey(prefix + i);
+        assertThat(missing(counts, prefix, n)).as("events that never arrived").isEmpty();
+    }
+
+    /** The numbers of {@code prefix0 .. prefix(n-1)} not in {@code counts}, as ranges: "17-230, 4001". */
+    private static String missing(Map<String, Integer> counts, String prefix, int n) {
+        var out = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            if (counts.containsKey(prefix + i)) continue;
+            int from = i;
+            while (i + 1 < n && !counts.containsKey(prefix + (i + 1))) i++;
+            if (!out.isEmpty()) out.append(", ");
+            out.append(from == i ? String.valueOf(i) : from + "-" + i);
+        }
+        return out.toString();
     }
 
     private static synchronized void report(String fault, int sent, Map<String, Integer> counts, Duration recover) throws IOException {
@@ -139,7 +164,7 @@ class DeliveryFaultTest {
 
         OtlpTestEndpoint collector = collector(port);
         long upAt = System.nanoTime();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == OUTAGE_EVENTS);
+        awaitArrival(collector, "a-", OUTAGE_EVENTS, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - upAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "a-", OUTAGE_EVENTS);
@@ -162,7 +187,7 @@ class DeliveryFaultTest {
         awaitReady(sidecar);
         int n = 5000;
         sidecar.ingestWithRetries(ndjson("b-", 0, n), new AtomicInteger());
-        await().atMost(Duration.ofMinutes(1)).until(() -> received(collector).size() == n);
+        awaitArrival(collector, "b-", n, Duration.ofMinutes(1));
         long refusedAt = collector.requests().stream().filter(r -> r.answer().status() != 200).count();
         assertThat(refusedAt).isEqualTo(4);
         Map<String, Integer> counts = received(collector);
@@ -186,7 +211,7 @@ class DeliveryFaultTest {
             HttpResponse<String> answer = sidecar.ingest(ndjson("c-", from, from + 500));
             assertThat(answer.statusCode()).as("ingest is not held up by the slow collector").isEqualTo(200);
         }
-        await().atMost(Duration.ofMinutes(1)).until(() -> received(collector).size() == n);
+        awaitArrival(collector, "c-", n, Duration.ofMinutes(1));
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "c-", n);
         assertThat(duplicates(counts)).isZero();
@@ -230,7 +255,7 @@ class DeliveryFaultTest {
         long restartedAt = System.nanoTime();
         writer.join(120_000);
         assertThat(failure.get()).isNull();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == n);
+        awaitArrival(collector, "d-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - restartedAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "d-", n);
@@ -270,7 +295,7 @@ class DeliveryFaultTest {
             }
             if (r < rotations) rotate(logs, mode, r + 1);
         }
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == n);
+        awaitArrival(collector, prefix, n, Duration.ofMinutes(2));
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, prefix, n);
         report("20 rotations during ingest (" + mode.name().toLowerCase().replace('_', '-') + "), glob app.log*", n, counts,
@@ -324,7 +349,7 @@ class DeliveryFaultTest {
         long upAt = System.nanoTime();
         client.join(180_000);
         assertThat(failure.get()).isNull();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == n);
+        awaitArrival(collector, "f-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - upAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "f-", n);
@@ -365,7 +390,7 @@ class DeliveryFaultTest {
         awaitReady(sidecar);
         client.join(60_000);
         assertThat(failure.get()).isNull();
-        await().atMost(Duration.ofMinutes(1)).until(() -> received(collector).size() == n);
+        awaitArrival(collector, "g1-", n, Duration.ofMinutes(1));
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
         Map<String, Integer> counts = received(collector);
         assertThat(sidecar.stderr()).contains("writable again");
@@ -404,7 +429,7 @@ class DeliveryFaultTest {
         long fixedAt = System.nanoTime();
         client.join(180_000);
         assertThat(failure.get()).isNull();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == n);
+        awaitArrival(collector, "g2-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "g2-", n);
