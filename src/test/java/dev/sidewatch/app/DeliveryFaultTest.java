@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sidewatch.exporter.OtlpTestEndpoint;
+import dev.sidewatch.exporter.Scrape;
 import dev.sidewatch.exporter.OtlpTestEndpoint.Answer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +44,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * 100000) for the collector outage, {@code sidewatch.fault.outage} (seconds, default 30, as the issue asks)
  * for how long the collector stays down. No sleeps as synchronisation: every wait is a condition.
  */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DeliveryFaultTest {
     static final int OUTAGE_EVENTS = Integer.getInteger("sidewatch.fault.events", 100_000);
     static final Duration OUTAGE = Duration.ofSeconds(Integer.getInteger("sidewatch.fault.outage", 30));
@@ -77,12 +79,16 @@ class DeliveryFaultTest {
     }
 
     private static String otlp(int collectorPort, Path bufferDir, long maxBytes) {
+        return otlp(collectorPort, bufferDir, maxBytes, Duration.ofSeconds(5));
+    }
+
+    private static String otlp(int collectorPort, Path bufferDir, long maxBytes, Duration exportTimeout) {
         return """
                 buffer: {dir: "%s", max_bytes: %d}
                 exporters:
-                  otlp: {endpoint: "http://127.0.0.1:%d", timeout: 5s}
+                  otlp: {endpoint: "http://127.0.0.1:%d", timeout: %ds}
                 shutdown: {timeout: 20s}
-                """.formatted(bufferDir, maxBytes, collectorPort);
+                """.formatted(bufferDir, maxBytes, collectorPort, exportTimeout.toSeconds());
     }
 
     private static String ndjson(String prefix, int from, int to) {
@@ -103,13 +109,26 @@ class DeliveryFaultTest {
     }
 
     /** Waits until {@code n} distinct events have arrived; on timeout, fails naming the ones that never did. */
-    private static void awaitArrival(OtlpTestEndpoint collector, String prefix, int n, Duration atMost) {
+    private static void awaitArrival(OtlpTestEndpoint collector, SidecarProcess sidecar, String prefix, int n, Duration atMost) {
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == n);
         } catch (ConditionTimeoutException e) {
             Map<String, Integer> counts = received(collector);
-            throw new AssertionError("after %s, %d distinct events of %d arrived; missing: %s"
-                    .formatted(atMost, counts.size(), n, missing(counts, prefix, n)), e);
+            throw new AssertionError("after %s, %d distinct events of %d arrived (%d in all); missing: %s; sidewatch says: %s"
+                    .formatted(atMost, counts.size(), n, counts.values().stream().mapToInt(Integer::intValue).sum(),
+                            missing(counts, prefix, n), counters(sidecar)), e);
+        }
+    }
+
+    /** What the sidecar counted, for a failure message. */
+    private static String counters(SidecarProcess sidecar) {
+        try {
+            Scrape s = sidecar.metrics();
+            return List.of("sidewatch_received_events_total", "sidewatch_exported_events_total", "sidewatch_dropped_events_total",
+                    "sidewatch_rejected_events_total", "sidewatch_buffer_events").stream()
+                    .map(name -> name + " " + s.series(name)).toList().toString();
+        } catch (Exception e) {
+            return "(no scrape: " + e + ")";
         }
     }
 
@@ -164,7 +183,7 @@ class DeliveryFaultTest {
 
         OtlpTestEndpoint collector = collector(port);
         long upAt = System.nanoTime();
-        awaitArrival(collector, "a-", OUTAGE_EVENTS, Duration.ofMinutes(2));
+        awaitArrival(collector, sidecar, "a-", OUTAGE_EVENTS, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - upAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "a-", OUTAGE_EVENTS);
@@ -187,7 +206,7 @@ class DeliveryFaultTest {
         awaitReady(sidecar);
         int n = 5000;
         sidecar.ingestWithRetries(ndjson("b-", 0, n), new AtomicInteger());
-        awaitArrival(collector, "b-", n, Duration.ofMinutes(1));
+        awaitArrival(collector, sidecar, "b-", n, Duration.ofMinutes(1));
         long refusedAt = collector.requests().stream().filter(r -> r.answer().status() != 200).count();
         assertThat(refusedAt).isEqualTo(4);
         Map<String, Integer> counts = received(collector);
@@ -204,18 +223,19 @@ class DeliveryFaultTest {
     void collectorTakingTwoSecondsPerRequest_slowsExportNotIngest() throws Exception {
         OtlpTestEndpoint collector = collector(0);
         collector.setDefault(Answer.ok().delayed(Duration.ofSeconds(2)));
-        SidecarProcess sidecar = sidecar("c", otlp(collector.port(), dir.resolve("buffer"), 256L << 20), List.of());
+        // a timeout well above the 2 s, so that a loaded machine does not turn slowness into a timeout and a retry
+        SidecarProcess sidecar = sidecar("c", otlp(collector.port(), dir.resolve("buffer"), 256L << 20, Duration.ofSeconds(20)), List.of());
         awaitReady(sidecar);
         int n = 2000;
         for (int from = 0; from < n; from += 500) {
             HttpResponse<String> answer = sidecar.ingest(ndjson("c-", from, from + 500));
             assertThat(answer.statusCode()).as("ingest is not held up by the slow collector").isEqualTo(200);
         }
-        awaitArrival(collector, "c-", n, Duration.ofMinutes(1));
+        awaitArrival(collector, sidecar, "c-", n, Duration.ofMinutes(1));
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "c-", n);
         assertThat(duplicates(counts)).isZero();
-        assertThat(sidecar.metric("sidewatch_export_retries_total", "exporter", "otlp")).as("2 s is within the 5 s timeout").isZero();
+        assertThat(sidecar.metric("sidewatch_export_retries_total", "exporter", "otlp")).as("2 s is within the 20 s timeout").isZero();
         report("collector takes 2 s per request", n, counts, null);
     }
 
@@ -231,6 +251,7 @@ class DeliveryFaultTest {
         int n = 30_000;
         var written = new AtomicInteger();
         var failure = new AtomicReference<Throwable>();
+        var killed = new CountDownLatch(1);
         Thread writer = Thread.ofPlatform().name("d-writer").start(() -> {
             try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                 for (int i = 0; i < n; i++) {
@@ -238,6 +259,8 @@ class DeliveryFaultTest {
                     if (i % 200 == 199) {
                         out.flush();
                         written.set(i + 1);
+                        // mid-stream by construction: the service goes on writing only once sidewatch is killed
+                        if (i + 1 == n / 2) killed.await(3, TimeUnit.MINUTES);
                         // load shaping, not synchronisation: a steady stream of ~10k lines/s that the kill lands in
                         TimeUnit.MILLISECONDS.sleep(20);
                     }
@@ -250,12 +273,13 @@ class DeliveryFaultTest {
         await().atMost(Duration.ofMinutes(1)).until(() -> received(collector).size() >= n / 5);
         first.kill9();
         int atKill = written.get();
+        killed.countDown();
         int deliveredAtKill = received(collector).size();
         SidecarProcess second = sidecar("d2", yaml, List.of(file.toString()));
         long restartedAt = System.nanoTime();
         writer.join(120_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, "d-", n, Duration.ofMinutes(2));
+        awaitArrival(collector, second, "d-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - restartedAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "d-", n);
@@ -295,7 +319,7 @@ class DeliveryFaultTest {
             }
             if (r < rotations) rotate(logs, mode, r + 1);
         }
-        awaitArrival(collector, prefix, n, Duration.ofMinutes(2));
+        awaitArrival(collector, sidecar, prefix, n, Duration.ofMinutes(2));
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, prefix, n);
         report("20 rotations during ingest (" + mode.name().toLowerCase().replace('_', '-') + "), glob app.log*", n, counts,
@@ -349,7 +373,7 @@ class DeliveryFaultTest {
         long upAt = System.nanoTime();
         client.join(180_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, "f-", n, Duration.ofMinutes(2));
+        awaitArrival(collector, sidecar, "f-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - upAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "f-", n);
@@ -390,7 +414,7 @@ class DeliveryFaultTest {
         awaitReady(sidecar);
         client.join(60_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, "g1-", n, Duration.ofMinutes(1));
+        awaitArrival(collector, sidecar, "g1-", n, Duration.ofMinutes(1));
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
         Map<String, Integer> counts = received(collector);
         assertThat(sidecar.stderr()).contains("writable again");
@@ -429,7 +453,7 @@ class DeliveryFaultTest {
         long fixedAt = System.nanoTime();
         client.join(180_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, "g2-", n, Duration.ofMinutes(2));
+        awaitArrival(collector, sidecar, "g2-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
         Map<String, Integer> counts = received(collector);
         assertAllArrived(counts, "g2-", n);

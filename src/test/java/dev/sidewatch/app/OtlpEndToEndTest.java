@@ -68,7 +68,7 @@ class OtlpEndToEndTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : processes) p.destroyForcibly();
+        for (Process p : processes) p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         if (collector != null) collector.close();
     }
 

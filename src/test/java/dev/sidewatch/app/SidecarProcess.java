@@ -174,6 +174,11 @@ final class SidecarProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) process.destroyForcibly();
+        if (!process.isAlive()) return;
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // before @TempDir removes the files it writes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -54,9 +54,13 @@ class FileReceiverTest {
     }
 
     private FileReceiver start(String glob, StartAt startAt, FileFormat format, PersistenceBarrier barrier) {
+        return start(glob, startAt, format, barrier, FAST);
+    }
+
+    private FileReceiver start(String glob, StartAt startAt, FileFormat format, PersistenceBarrier barrier, FileReceiver.Timing timing) {
         var receiver = new FileReceiver(new FileReceiverConfig(glob, "api", startAt, format), Normalizer.defaults(), sink,
                 barrier, metrics.receiver(FileReceiver.NAME, FileReceiver.reasons()), "unknown_service",
-                dir.resolve("data"), log, 0, FAST);
+                dir.resolve("data"), log, 0, timing);
         receiver.start();
         running.add(receiver);
         return receiver;
@@ -93,6 +97,8 @@ class FileReceiverTest {
         Event third = sink.events().get(2);
         assertThat(third.source()).isEqualTo(new Event.SourceInfo("file", file.toString(), 14L));
         assertThat(third.service()).isEqualTo("api");
+        // bytes are counted once the read that produced the events returns
+        await().until(() -> new Scrape(metrics.scrape()).value("sidewatch_received_bytes_total", "receiver", "file") >= Files.size(file));
         Scrape s = new Scrape(metrics.scrape());
         assertThat(s.value("sidewatch_received_records_total", "receiver", "file")).isEqualTo(5.0);
         assertThat(s.value("sidewatch_received_bytes_total", "receiver", "file")).isEqualTo((double) Files.size(file));
@@ -304,7 +310,9 @@ class FileReceiverTest {
     @Test
     void rotation_renameAndCreate_withTheGlobMatchingOnlyTheLiveName_losesNothing() throws Exception {
         Path file = dir.resolve("app.log");
-        start(file.toString(), StartAt.BEGINNING, FileFormat.RAW);
+        // a renamed file is read for 10 s after its last growth: longer than this test could stall between rename and append
+        start(file.toString(), StartAt.BEGINNING, FileFormat.RAW, PersistenceBarrier.IMMEDIATE,
+                new FileReceiver.Timing(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(50)));
         int n = 0;
         for (int r = 0; r < 5; r++) {
             append(file, lines(n, n + 100));

@@ -272,9 +272,10 @@ public final class BufferedExporter {
                     }
                 }
                 if (done < batch.size()) givenUp += batch.size() - done;
-                queue.done(batch);
+                // zeroed first: the gauges may count the batch twice for a moment, never zero times
                 writtenOfBatch = 0;
                 writtenBytesOfBatch = 0;
+                queue.done(batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -129,6 +129,8 @@ class BufferedExporterTest {
         assertThat(s.value("sidewatch_export_retries_total", "exporter", "otlp")).isEqualTo(5.0);
         assertThat(s.value("sidewatch_export_failures_total", "exporter", "otlp", "signal", "logs")).isEqualTo(5.0 * exporter.batchSizes().getFirst());
         assertThat(s.value("sidewatch_dropped_events_total", "reason", "dead_letter")).isZero();
+        // logged by the sender after the exporter has confirmed the batch
+        await().until(() -> logText().contains("works again after 5 failed attempts"));
         assertThat(logText()).containsOnlyOnce("export failed (HTTP 503)").containsOnlyOnce("works again after 5 failed attempts");
     }
 
