@@ -68,9 +68,8 @@ final class NormalizeCommand {
     }
 
     private void process(InputStream in, Normalizer.Origin origin, JsonGenerator gen) throws IOException {
-        var joiner = new NodeErrorJoiner(line -> {
-            if (!line.isBlank()) write(normalizer.normalize(line, origin), gen);
-        });
+        // every line out, blank ones too (SPEC 2: normalize never drops a line)
+        var joiner = new NodeErrorJoiner(line -> write(normalizer.normalize(line, origin), gen));
         var framer = new LineFramer(joiner::accept);
         byte[] buffer = new byte[READ_CHUNK];
         try {

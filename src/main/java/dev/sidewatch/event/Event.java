@@ -25,6 +25,11 @@ public record Event(
         UserInfo user,
         Map<String, Object> attributes,
         SourceInfo source) {
+    /**
+     * Internal attribute set by span synthesis (a map the OTLP exporter builds the span from); it travels
+     * with the event through the disk buffer but is never printed as an attribute.
+     */
+    public static final String SYNTHESIZED_SPAN = "sidewatch.synthesized_span";
 
     public Event {
         attributes = attributes == null ? Map.of() : attributes;

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,9 +92,14 @@ public final class EventJson {
             stringField(gen, "id", e.user().id());
             gen.writeEndObject();
         }
-        if (!e.attributes().isEmpty()) {
+        Map<String, Object> attributes = e.attributes();
+        if (attributes.containsKey(Event.SYNTHESIZED_SPAN)) {
+            attributes = new LinkedHashMap<>(attributes);
+            attributes.remove(Event.SYNTHESIZED_SPAN);
+        }
+        if (!attributes.isEmpty()) {
             gen.writeFieldName("attributes");
-            writeValue(e.attributes(), gen);
+            writeValue(attributes, gen);
         }
         if (e.source() != null) {
             gen.writeObjectFieldStart("source");

@@ -80,7 +80,7 @@ final class OtlpMapping {
 
     EventLogRecord logRecord(Event e) {
         int number = e.severityNumber() >= 0 && e.severityNumber() < SEVERITIES.length ? e.severityNumber() : 0;
-        return new EventLogRecord(resources.forService(e.service()), scope, nanos(e.time()), nanos(e.observedTime()),
+        return new EventLogRecord(resources.forService(e.service()), scope, nanos(e.effectiveTime()), nanos(e.observedTime()),
                 spanContext(e.traceId(), e.spanId()), SEVERITIES[number], e.severity().name(),
                 e.message() == null ? null : Value.of(e.message()), attributes(e), eventName(e.kind()));
     }

@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  */
 public final class SpanSynthesizer {
     /** The attribute marking an event whose span was synthesised. */
-    public static final String MARKER = "sidewatch.synthesized_span";
+    public static final String MARKER = Event.SYNTHESIZED_SPAN;
     /** Key in the {@link #MARKER} map: the parent span id, absent for a root span. */
     public static final String PARENT_SPAN_ID = "parent_span_id";
 

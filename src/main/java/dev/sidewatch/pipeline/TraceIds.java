@@ -16,12 +16,26 @@ public final class TraceIds {
         return value == null ? null : validHex(value, 16);
     }
 
-    /** Datadog ids: unsigned 64-bit decimal (never through a double) or hex; returns padded lowercase hex. */
+    /**
+     * Datadog trace ids: unsigned 64-bit decimal (never through a double), 128-bit as 32 hex digits (how
+     * dd-trace prints them) or as a longer decimal; returns padded lowercase hex.
+     */
     static String datadogTrace(Object value) {
         String s = Fields.string(value);
         if (s == null) return null;
         String decimal = unsignedDecimalToHex(s);
-        return decimal != null ? traceHex(decimal) : (s.length() == 32 ? traceHex(s) : null);
+        if (decimal != null) return traceHex(decimal);
+        if (s.length() == 32) return traceHex(s);
+        return traceHex(unsigned128DecimalToHex(s));
+    }
+
+    /** 21 to 39 decimal digits below 2^128 as 32 hex digits; null otherwise. */
+    private static String unsigned128DecimalToHex(String s) {
+        if (s.length() < 21 || s.length() > 39 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
+        var v = new java.math.BigInteger(s);
+        if (v.bitLength() > 128) return null;
+        String hex = v.toString(16);
+        return "0".repeat(32 - hex.length()) + hex;
     }
 
     static String datadogSpan(Object value) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +46,8 @@ final class BodyDecoder {
         int first = firstNonWhitespace(body);
         if (first < 0) return new Result(0, 0, null);
         if (body[first] == '[') return array(body, decoder, counting, metrics, origin);
-        if (body[first] == '{') {
+        // a one-line object over the line limit takes the line path, which cuts it (SPEC 8)
+        if (body[first] == '{' && (body.length <= LineFramer.MAX_LINE_BYTES || hasInteriorNewline(body, first))) {
             Map<String, Object> single = JsonRecordParser.parseObject(body, 0, body.length);
             if (single != null) {
                 decoder.fields(single, origin, body.length);
@@ -90,11 +92,21 @@ final class BodyDecoder {
         for (int i = 0; i < rejected; i++) metrics.rejected(NOT_AN_OBJECT);
         for (Object element : elements) {
             if (element instanceof String text) {
-                decoder.line(LogLine.of(text), origin);
+                byte[] utf8 = text.length() * 3L > LineFramer.MAX_LINE_BYTES ? text.getBytes(StandardCharsets.UTF_8) : null;
+                if (utf8 != null && utf8.length > LineFramer.MAX_LINE_BYTES) {
+                    decoder.line(LogLine.ofBytes(Arrays.copyOf(utf8, LineFramer.MAX_LINE_BYTES), -1, true), origin);
+                } else {
+                    decoder.line(LogLine.of(text), origin);
+                }
             } else {
                 long[] span = (long[]) element;
                 int start = (int) span[0];
                 int length = (int) (span[1] - span[0]);
+                if (length > LineFramer.MAX_LINE_BYTES) { // cut like a line over the limit
+                    decoder.line(LogLine.ofBytes(Arrays.copyOfRange(body, start, start + LineFramer.MAX_LINE_BYTES), -1, true), origin);
+                    counting.pace();
+                    continue;
+                }
                 Map<String, Object> fields = JsonRecordParser.parseObject(body, start, length);
                 if (fields != null) decoder.fields(fields, origin, length);
                 else decoder.line(LogLine.of(new String(body, start, length, StandardCharsets.UTF_8)), origin);
@@ -102,6 +114,13 @@ final class BodyDecoder {
             counting.pace();
         }
         return new Result(counting.count, rejected, null);
+    }
+
+    private static boolean hasInteriorNewline(byte[] body, int from) {
+        int end = body.length;
+        while (end > from && (body[end - 1] == '\n' || body[end - 1] == '\r' || body[end - 1] == ' ' || body[end - 1] == '\t')) end--;
+        for (int i = from; i < end; i++) if (body[i] == '\n') return true;
+        return false;
     }
 
     private static int firstNonWhitespace(byte[] body) {

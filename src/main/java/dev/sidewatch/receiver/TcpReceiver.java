@@ -28,8 +28,18 @@ import java.util.concurrent.TimeUnit;
 public final class TcpReceiver extends VerticleBase {
     /** The {@code receiver} label. */
     public static final String NAME = "tcp";
-    /** Bytes normalised between two back-pressure checks. */
+    /** Bytes normalised between two back-pressure checks, at most. */
     static final int SLICE_BYTES = 16 * 1024;
+    /** Lines normalised between two back-pressure checks, at most. */
+    static final int SLICE_LINES = 128;
+    /**
+     * Connections served at once; more are closed as they arrive. With {@link #SLICE_LINES} this bounds what
+     * all connections together can add past the export queue's high-water mark (128 × 128 events, half
+     * the room before its hard limit), and what half-received lines can hold (1 MiB each).
+     */
+    static final int MAX_CONNECTIONS = 128;
+    /** {@code sidewatch_rejected_records_total} reason: a connection refused because {@link #MAX_CONNECTIONS} are open. */
+    public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
     /** Idle connections are closed after this many minutes. */
     static final int IDLE_TIMEOUT_MINUTES = 10;
 
@@ -57,7 +67,9 @@ public final class TcpReceiver extends VerticleBase {
 
     /** Rejection reasons this receiver reports. */
     public static List<String> reasons() {
-        return RecordDecoder.LINE_REASONS;
+        List<String> reasons = new ArrayList<>(RecordDecoder.LINE_REASONS);
+        reasons.add(TOO_MANY_CONNECTIONS);
+        return reasons;
     }
 
     /** The port bound, once started (useful with port 0). */
@@ -81,6 +93,11 @@ public final class TcpReceiver extends VerticleBase {
     }
 
     private void connected(NetSocket socket) {
+        if (connections.size() >= MAX_CONNECTIONS) {
+            decoder.metrics().rejected(TOO_MANY_CONNECTIONS);
+            socket.close();
+            return;
+        }
         var connection = new Connection(socket);
         connections.add(connection);
         socket.handler(connection::received);
@@ -112,9 +129,9 @@ public final class TcpReceiver extends VerticleBase {
         /** Feeds from {@code from} slice by slice; stops and pauses the socket when the pipeline is saturated. */
         private void feed(byte[] bytes, int from) {
             while (from < bytes.length) {
-                int n = Math.min(SLICE_BYTES, bytes.length - from);
-                stream.feed(bytes, from, n);
-                from += n;
+                int end = sliceEnd(bytes, from);
+                stream.feed(bytes, from, end - from);
+                from = end;
                 if (decoder.sink().saturated()) {
                     pauseUntilWritable(from < bytes.length ? bytes : null, from);
                     quiet.activity();
@@ -122,6 +139,15 @@ public final class TcpReceiver extends VerticleBase {
                 }
             }
             quiet.activity();
+        }
+
+        private static int sliceEnd(byte[] bytes, int from) {
+            int limit = Math.min(bytes.length, from + SLICE_BYTES);
+            int lines = 0;
+            for (int i = from; i < limit; i++) {
+                if (bytes[i] == '\n' && ++lines == SLICE_LINES) return i + 1;
+            }
+            return limit;
         }
 
         private void pauseUntilWritable(byte[] rest, int from) {

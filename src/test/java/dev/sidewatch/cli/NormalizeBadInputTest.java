@@ -37,9 +37,10 @@ class NormalizeBadInputTest {
     }
 
     @Test
-    void emptyAndWhitespaceLines_produceNoEvent_butNeighboursSurvive() throws IOException {
+    void emptyAndWhitespaceLines_areEventsToo_normalizeNeverDropsALine() throws IOException {
         var events = normalize("\n\n   \n{\"msg\":\"a\"}\n\r\n\t\nplain\n\n");
-        assertThat(events).extracting(e -> e.get("message").asText()).containsExactly("a", "plain");
+        assertThat(events).extracting(e -> e.get("message").asText()).containsExactly("", "", "   ", "a", "", "\t", "plain", "");
+        assertThat(events).extracting(e -> e.get("kind").asText()).containsOnly("log");
     }
 
     @Test

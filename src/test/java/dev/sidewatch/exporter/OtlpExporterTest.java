@@ -95,11 +95,11 @@ class OtlpExporterTest {
     }
 
     @Test
-    void recordWithoutItsOwnTime_hasOnlyTheObservedTime() throws Exception {
+    void recordWithoutItsOwnTime_takesTheObservedTime_asTheEventDoes() throws Exception {
         await(exporter().export(List.of(line("{\"message\":\"no time here\"}"))));
         var record = collector.logs().getFirst().record();
-        assertThat(record.getTimeUnixNano()).isZero();
         assertThat(record.getObservedTimeUnixNano()).isPositive();
+        assertThat(record.getTimeUnixNano()).isEqualTo(record.getObservedTimeUnixNano());
     }
 
     @Test

@@ -287,6 +287,15 @@ class NormalizerTest {
     }
 
     @Test
+    void datadog128BitDecimalTraceId_isConvertedExactly_andOneBeyond128BitsIsKeptAsAnAttribute() {
+        Event e = line("{\"msg\":\"x\",\"dd.trace_id\":\"142238573850435135965255229928890104582\",\"dd.span_id\":\"9156801362940328710\"}");
+        assertThat(e.traceId()).isEqualTo("6b022722000000007f137e5324defb06");
+        Event beyond = line("{\"msg\":\"x\",\"dd.trace_id\":\"340282366920938463463374607431768211456\"}");
+        assertThat(beyond.traceId()).isNull();
+        assertThat(beyond.attributes()).containsKey("dd.trace_id");
+    }
+
+    @Test
     void ecsTraceFields_andMalformedIdsStayAsAttributes() {
         assertThat(line("{\"trace\":{\"id\":\"4BF92F3577B34DA6A3CE929D0E0E4736\"},\"span\":{\"id\":\"00f067aa0ba902b7\"}}").traceId())
                 .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");

@@ -135,4 +135,14 @@ class SpanSynthesizerTest {
         assertThat(out.spanId()).isNotEqualTo("0000000000000000");
         assertThat(out.traceId()).doesNotStartWith("0000000000000000");
     }
+
+    @Test
+    void theMarkerTravelsWithTheEvent_butIsNeverPrintedAsAnAttribute() {
+        Event plain = line("{\"msg\":\"GET /a\",\"req\":{\"method\":\"GET\",\"url\":\"/a\"},\"res\":{\"statusCode\":200},\"extra\":1}");
+        Event marked = new SpanSynthesizer(SpanSynthesizer.Mode.ALWAYS).apply(plain);
+        assertThat(marked.attributes()).containsKey(SpanSynthesizer.MARKER);
+        String json = dev.sidewatch.event.EventJson.toJson(marked);
+        assertThat(json).doesNotContain(SpanSynthesizer.MARKER).contains("\"attributes\":{\"extra\":1}")
+                .contains("\"span_id\":\"" + marked.spanId() + "\"");
+    }
 }

@@ -111,4 +111,19 @@ class BodyDecoderTest {
         assertThat(decode("\uFEFF[{\"msg\":\"a\"}]").accepted()).isEqualTo(1);
         assertThat(sink.messages()).containsExactly("a");
     }
+
+    @Test
+    void aOneLineObjectOrArrayElementOverOneMebibyte_isCutAtOneMebibyteAndMarked_likeALine() throws Exception {
+        String big = "{\"msg\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        assertThat(decode(big + "\n").accepted()).isEqualTo(1);
+        assertThat(decode("[" + big + ", \"" + "y".repeat(1536 * 1024) + "\", {\"msg\":\"small\"}]").accepted()).isEqualTo(3);
+        assertThat(sink.events()).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            var e = sink.events().get(i);
+            assertThat(e.message()).hasSize(1024 * 1024);
+            assertThat(e.attributes()).containsEntry("sidewatch.truncated", true);
+        }
+        assertThat(sink.events().get(3).message()).isEqualTo("small");
+        assertThat(sink.events().get(3).attributes()).doesNotContainKey("sidewatch.truncated");
+    }
 }

@@ -162,4 +162,37 @@ class TcpReceiverTest {
         }
         assertThat(sink.messages()).containsExactly("complete", "partial line");
     }
+
+    @Test
+    void pastTheConnectionLimit_newConnectionsAreClosedAndCounted_theOpenOnesAreStillServed() throws Exception {
+        start(QUIET_NEVER);
+        var open = new java.util.ArrayList<Socket>();
+        try {
+            for (int i = 0; i < TcpReceiver.MAX_CONNECTIONS; i++) {
+                Socket s = connect();
+                open.add(s);
+                send(s, "hello " + i + "\n"); // served: the connection counts before the next one is made
+                int expected = i + 1;
+                await().until(() -> sink.size() == expected);
+            }
+            try (Socket refused = connect()) {
+                refused.setSoTimeout(30_000);
+                assertThat(refused.getInputStream().read()).as("closed by sidewatch").isEqualTo(-1);
+            }
+            assertThat(new Scrape(prometheus.scrape()).value("sidewatch_rejected_records_total", "receiver", "tcp", "reason",
+                    TcpReceiver.TOO_MANY_CONNECTIONS)).isEqualTo(1.0);
+            send(open.getFirst(), "still served\n");
+            await().until(() -> sink.messages().contains("still served"));
+
+            open.removeLast().close(); // a place frees up
+            await().ignoreExceptions().until(() -> {
+                try (Socket again = connect()) {
+                    send(again, "after a close\n");
+                }
+                return sink.messages().contains("after a close");
+            });
+        } finally {
+            for (Socket s : open) s.close();
+        }
+    }
 }
