@@ -12,12 +12,12 @@ import dev.sidewatch.event.Event;
 import dev.sidewatch.exporter.DenialSpikeDetector;
 import dev.sidewatch.exporter.EventMetrics;
 import dev.sidewatch.exporter.ExportQueue;
-import dev.sidewatch.exporter.ExporterMetrics;
 import dev.sidewatch.exporter.OtlpExporter;
 import dev.sidewatch.exporter.OtlpSettings;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.StdoutExporter;
 import dev.sidewatch.exporter.buffer.BufferedExporter;
+import dev.sidewatch.exporter.buffer.TraceSpool;
 import dev.sidewatch.pipeline.Normalizer;
 import dev.sidewatch.pipeline.SpanSynthesizer;
 import dev.sidewatch.receiver.FileReceiver;
@@ -83,6 +83,7 @@ public final class Sidecar {
     private final List<StdoutExporter> exporters = new ArrayList<>();
     private final OtlpExporter otlpExporter;
     private final BufferedExporter otlp;
+    private final TraceSpool traceSpool;
     private final EventPipeline pipeline;
     private final Normalizer normalizer;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -120,12 +121,16 @@ public final class Sidecar {
             otlp = new BufferedExporter(buffer, exporter::export, queue, metrics, settings.log(), settings.clock(), null, null,
                     exporter.exportsTraces() ? batch -> batch.stream().filter(SpanSynthesizer::isSynthesized).count() : null);
             queues.add(queue);
+            // traces received on /v1/traces go through a disk buffer of their own, passed on unchanged
+            traceSpool = exporter.exportsTraces() ? new TraceSpool(config.buffer().dir(), config.buffer().maxBytes(),
+                    exporter::forwardTraces, buffer.exportTimeout(), buffer.retry(), otlp.metrics(), settings.log(), settings.clock()) : null;
             SpanSynthesizer.Mode mode = synthesize(config.traces().synthesize());
             // spans are only made when they can be sent: otherwise log records would name spans nobody has
             if (exporter.exportsTraces() && mode != SpanSynthesizer.Mode.NEVER) processor = new SpanSynthesizer(mode)::apply;
         } else {
             otlpExporter = null;
             otlp = null;
+            traceSpool = null;
         }
         this.pipeline = new EventPipeline(eventMetrics, queues, metrics, processor);
     }
@@ -152,6 +157,7 @@ public final class Sidecar {
         PrintStream log = settings.log();
         exporters.forEach(StdoutExporter::start);
         if (otlp != null) otlp.start();
+        if (traceSpool != null) traceSpool.start();
         vertx = Vertx.vertx();
 
         admin = new AdminServer(config.admin().listen(), metrics, this::readiness);
@@ -251,6 +257,10 @@ public final class Sidecar {
         if (otlp != null) {
             // what is not delivered by the deadline stays on disk and is sent after the next start
             unwritten += otlp.drainAndStop(remaining(deadline));
+            if (traceSpool != null) {
+                long left = traceSpool.drainAndStop(remaining(deadline));
+                if (left > 0) settings.log().println("sidewatch: " + left + " trace requests stay in the buffer and are sent after the next start");
+            }
             otlpExporter.close(Duration.ofMillis(Math.max(remaining(deadline).toMillis(), 1000)));
         }
         if (unwritten > 0) {
@@ -299,15 +309,9 @@ public final class Sidecar {
         return admin.actualPort();
     }
 
-    /** Where {@code /v1/traces} payloads go, counting forwarded spans; null without an OTLP trace endpoint. */
+    /** Where {@code /v1/traces} payloads go: the trace spool; null without an OTLP trace endpoint. */
     private TraceForwarder traceForwarder() {
-        if (otlp == null || !otlpExporter.exportsTraces()) return null;
-        OtlpExporter exporter = otlpExporter;
-        ExporterMetrics meters = otlp.metrics();
-        return (protobuf, spans) -> exporter.forwardTraces(protobuf).whenComplete((result, failure) -> {
-            if (failure == null && result.isSuccess()) meters.exportedSpans(spans);
-            else meters.failedSpans(spans);
-        });
+        return traceSpool == null ? null : traceSpool::forward;
     }
 
     static SpanSynthesizer.Mode synthesize(TracesConfig.Synthesize synthesize) {

@@ -116,9 +116,59 @@ class SidecarOtlpTest {
 
         assertThat(post("/v1/traces", body, "application/x-protobuf").statusCode()).isEqualTo(200);
 
+        await().until(() -> metric("sidewatch_exported_total", "exporter", "otlp", "signal", "traces") == 1.0);
         assertThat(collector.spans()).extracting(s -> s.span().getName()).containsExactly("app span");
         assertThat(collector.requests().getFirst().body()).isEqualTo(body);
-        assertThat(metric("sidewatch_exported_total", "exporter", "otlp", "signal", "traces")).isEqualTo(1.0);
+    }
+
+    private static byte[] traceRequest(String name) {
+        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(
+                ScopeSpans.newBuilder().addSpans(Span.newBuilder().setName(name)))).build().toByteArray();
+    }
+
+    @Test
+    void tracesWhileTheCollectorRefuses_areTaken_keptOnDisk_andArriveOnceItAcceptsAgain() throws Exception {
+        collector.enqueue(OtlpTestEndpoint.Answer.status(503), OtlpTestEndpoint.Answer.status(503), OtlpTestEndpoint.Answer.status(429));
+        sidecar = Sidecar.start(settings("exporters: {otlp: {endpoint: \"" + collector.url() + "\"}}\n", Map.of()));
+        byte[] body = traceRequest("during the outage");
+
+        assertThat(post("/v1/traces", body, "application/x-protobuf").statusCode()).as("on disk, so accepted").isEqualTo(200);
+
+        await().until(() -> metric("sidewatch_exported_total", "exporter", "otlp", "signal", "traces") == 1.0);
+        assertThat(collector.requests()).hasSize(4).allSatisfy(r -> assertThat(r.body()).isEqualTo(body));
+        assertThat(collector.spans()).extracting(s -> s.span().getName()).containsExactly("during the outage");
+        assertThat(metric("sidewatch_export_failures_total", "exporter", "otlp", "signal", "traces")).isEqualTo(3.0);
+    }
+
+    @Test
+    void tracesUnsentAtStop_stayOnDisk_andAreSentAfterTheNextStart() throws Exception {
+        int nobody = SidecarProcess.freePort(); // connection refused
+        sidecar = Sidecar.start(settings("exporters: {otlp: {endpoint: \"http://127.0.0.1:" + nobody + "\"}}\nshutdown: {timeout: 1s}\n", Map.of()));
+        assertThat(post("/v1/traces", traceRequest("before the restart"), "application/x-protobuf").statusCode()).isEqualTo(200);
+        sidecar.stop();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("1 trace requests stay in the buffer");
+
+        sidecar = Sidecar.start(settings("exporters: {otlp: {endpoint: \"" + collector.url() + "\"}}\n", Map.of()));
+        await().untilAsserted(() -> assertThat(collector.spans()).as(log.toString(StandardCharsets.UTF_8)).hasSize(1));
+        assertThat(collector.spans()).extracting(s -> s.span().getName()).containsExactly("before the restart");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("1 trace requests from the last run are sent first");
+    }
+
+    @Test
+    void tracesTheCollectorRefusesForGood_goToTheDeadLetterFile_andTheNextOnesFlow() throws Exception {
+        collector.enqueue(OtlpTestEndpoint.Answer.status(400));
+        sidecar = Sidecar.start(settings("exporters: {otlp: {endpoint: \"" + collector.url() + "\"}}\n", Map.of()));
+        byte[] refused = traceRequest("refused");
+        assertThat(post("/v1/traces", refused, "application/x-protobuf").statusCode()).isEqualTo(200);
+        assertThat(post("/v1/traces", traceRequest("accepted"), "application/x-protobuf").statusCode()).isEqualTo(200);
+
+        await().until(() -> metric("sidewatch_exported_total", "exporter", "otlp", "signal", "traces") == 1.0);
+        assertThat(collector.spans()).extracting(s -> s.span().getName()).containsExactly("accepted");
+        Path dead = dir.resolve("buffer/dead-letter/otlp-traces.ndjson");
+        await().until(() -> Files.exists(dead));
+        assertThat(Files.readString(dead)).contains("\"exporter\":\"otlp-traces\"", "\"spans\":1",
+                "\"request_base64\":\"" + java.util.Base64.getEncoder().encodeToString(refused) + "\"");
+        assertThat(metric("sidewatch_export_failures_total", "exporter", "otlp", "signal", "traces")).isEqualTo(1.0);
     }
 
     @Test

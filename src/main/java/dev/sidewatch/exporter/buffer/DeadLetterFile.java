@@ -37,6 +37,41 @@ final class DeadLetterFile {
 
     /** Appends the batch; the data is fsynced before this returns. */
     void write(List<Event> batch, String exporter, String reason, Instant now) throws IOException {
+        append(gen -> {
+            for (Event event : batch) {
+                start(gen, exporter, reason, now);
+                gen.writeFieldName("event");
+                EventJson.write(event, gen);
+                gen.writeEndObject();
+                gen.writeRaw('\n');
+            }
+        });
+    }
+
+    /** Appends an OTLP request kept as it came (base64 protobuf); fsynced before this returns. */
+    void writeRequest(byte[] protobuf, int spans, String exporter, String reason, Instant now) throws IOException {
+        append(gen -> {
+            start(gen, exporter, reason, now);
+            gen.writeNumberField("spans", spans);
+            gen.writeFieldName("request_base64");
+            gen.writeBinary(protobuf);
+            gen.writeEndObject();
+            gen.writeRaw('\n');
+        });
+    }
+
+    private static void start(JsonGenerator gen, String exporter, String reason, Instant now) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("time", EventJson.formatTime(now));
+        gen.writeStringField("exporter", exporter);
+        gen.writeStringField("reason", reason == null ? "rejected" : reason);
+    }
+
+    private interface Lines {
+        void write(JsonGenerator gen) throws IOException;
+    }
+
+    private void append(Lines lines) throws IOException {
         Files.createDirectories(file.getParent());
         if (Files.exists(file) && Files.size(file) >= maxBytes) {
             Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
@@ -45,17 +80,7 @@ final class DeadLetterFile {
                 StandardOpenOption.APPEND)) {
             OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
             JsonGenerator gen = EventJson.generator(out);
-            String time = EventJson.formatTime(now);
-            for (Event event : batch) {
-                gen.writeStartObject();
-                gen.writeStringField("time", time);
-                gen.writeStringField("exporter", exporter);
-                gen.writeStringField("reason", reason == null ? "rejected" : reason);
-                gen.writeFieldName("event");
-                EventJson.write(event, gen);
-                gen.writeEndObject();
-                gen.writeRaw('\n');
-            }
+            lines.write(gen);
             gen.flush();
             out.flush();
             channel.force(false);
