@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * event, a retried or buffered export sends the same span again instead of a new one.
  *
  * <p>The parent is the caller's span from a {@code traceparent}, B3 or X-Ray request header in
- * {@code req.headers} or {@code headers}. The normaliser copies such a header's ids into the event when
+ * {@code req.headers} or {@code headers}, or from such a field at the top level. The normaliser copies such a header's ids into the event when
  * the record has none of its own; a span id equal to the header's is therefore the caller's, not the
  * event's own. Pure apart from the id source; never mutates its input; thread-safe.
  */
@@ -94,6 +94,7 @@ public final class SpanSynthesizer {
     private static TraceContextExtractor.TraceContext callerContext(Map<String, Object> attributes) {
         TraceContextExtractor.TraceContext ctx = TraceContextExtractor.fromHeaders(Fields.get(attributes, REQ_HEADERS));
         if (ctx == null) ctx = TraceContextExtractor.fromHeaders(attributes.get("headers"));
+        if (ctx == null) ctx = TraceContextExtractor.fromHeaders(attributes); // traceparent, b3 … as fields of their own
         return ctx;
     }
 

@@ -31,7 +31,8 @@ final class TraceContextExtractor {
         if (ctx == null) ctx = idPair(fields, CAMEL_TRACE, CAMEL_SPAN);
         if (ctx == null) ctx = idPair(fields, ECS_TRACE, ECS_SPAN);
         if (ctx == null) ctx = datadog(fields);
-        if (ctx == null) ctx = traceparent(Fields.string(fields.get("traceparent")), fields, "traceparent");
+        // a traceparent field stays an attribute, like the headers: it names the caller's span (SpanSynthesizer)
+        if (ctx == null) ctx = parseTraceparent(Fields.string(fields.get("traceparent")));
         if (ctx == null) ctx = fromHeaders(Fields.get(fields, REQ_HEADERS));
         if (ctx == null) ctx = fromHeaders(fields.get("headers"));
         if (ctx == null) ctx = fromHeaders(fields);
@@ -54,12 +55,6 @@ final class TraceContextExtractor {
         String span = TraceIds.datadogSpan(Fields.get(fields, DD_SPAN));
         if (span != null) Fields.take(fields, DD_SPAN);
         return new TraceContext(trace, span);
-    }
-
-    private static TraceContext traceparent(String value, Map<String, Object> fields, String key) {
-        TraceContext ctx = parseTraceparent(value);
-        if (ctx != null) fields.remove(key);
-        return ctx;
     }
 
     /** {@code 00-<32 hex>-<16 hex>-<2 hex>}; version ff and all-zero ids are invalid. */

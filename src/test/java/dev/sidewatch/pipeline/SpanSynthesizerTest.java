@@ -55,6 +55,20 @@ class SpanSynthesizerTest {
     }
 
     @Test
+    void auto_requestWithATraceparentFieldOfItsOwn_getsNewSpanChildOfTheCaller() {
+        Event in = line("{\"level\":30,\"req\":{\"method\":\"GET\",\"url\":\"/a\"},\"res\":{\"statusCode\":200},"
+                + "\"traceparent\":\"00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01\",\"msg\":\"request completed\"}");
+        assertThat(in.spanId()).isEqualTo(CALLER_SPAN);
+        assertThat(in.attributes()).as("kept, as headers are").containsKey("traceparent");
+
+        Event out = synthesizer(SpanSynthesizer.Mode.AUTO).apply(in);
+
+        assertThat(out.traceId()).isEqualTo(CALLER_TRACE);
+        assertThat(out.spanId()).isNotEqualTo(CALLER_SPAN);
+        assertThat(SpanSynthesizer.parentSpanId(out)).isEqualTo(CALLER_SPAN);
+    }
+
+    @Test
     void auto_requestWithoutAnyIds_getsRootSpanInNewTrace() {
         Event out = synthesizer(SpanSynthesizer.Mode.AUTO).apply(line(PINO_HTTP_PLAIN));
 
