@@ -39,6 +39,10 @@ public record OtlpSettings(URI logsEndpoint, URI tracesEndpoint, OtlpProtocol pr
     public static final String LOGS_HEADERS = "OTEL_EXPORTER_OTLP_LOGS_HEADERS";
     public static final String TRACES_HEADERS = "OTEL_EXPORTER_OTLP_TRACES_HEADERS";
     public static final String RESOURCE_ATTRIBUTES = "OTEL_RESOURCE_ATTRIBUTES";
+    public static final String PROTOCOL = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    public static final String LOGS_PROTOCOL = "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL";
+    public static final String TIMEOUT = "OTEL_EXPORTER_OTLP_TIMEOUT";
+    public static final String LOGS_TIMEOUT = "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT";
 
     public OtlpSettings {
         Objects.requireNonNull(logsEndpoint, "logsEndpoint");
@@ -62,7 +66,9 @@ public record OtlpSettings(URI logsEndpoint, URI tracesEndpoint, OtlpProtocol pr
      * @throws IllegalArgumentException naming the variable when one is malformed (never echoing header values)
      */
     public static OtlpSettings resolve(OtlpExporterConfig config, Map<String, String> env) {
-        boolean grpc = config.protocol() == OtlpProtocol.GRPC;
+        OtlpProtocol protocol = protocol(config, env);
+        Duration timeout = timeout(config, env);
+        boolean grpc = protocol == OtlpProtocol.GRPC;
         String base = nonBlank(config.endpoint());
         String logs;
         String traces;
@@ -80,9 +86,38 @@ public record OtlpSettings(URI logsEndpoint, URI tracesEndpoint, OtlpProtocol pr
         Map<String, String> common = keyValues(env, HEADERS, true);
         return new OtlpSettings(uri(logs, base != null ? "exporters.otlp.endpoint" : env.containsKey(LOGS_ENDPOINT) ? LOGS_ENDPOINT : ENDPOINT),
                 traces == null ? null : uri(traces, base != null ? "exporters.otlp.endpoint" : env.containsKey(TRACES_ENDPOINT) ? TRACES_ENDPOINT : ENDPOINT),
-                config.protocol(), merge(common, keyValues(env, LOGS_HEADERS, true), config.headers()),
-                merge(common, keyValues(env, TRACES_HEADERS, true), config.headers()), config.timeout(),
+                protocol, merge(common, keyValues(env, LOGS_HEADERS, true), config.headers()),
+                merge(common, keyValues(env, TRACES_HEADERS, true), config.headers()), timeout,
                 keyValues(env, RESOURCE_ATTRIBUTES, false));
+    }
+
+    /**
+     * The config's protocol when it is not the default; otherwise {@code OTEL_EXPORTER_OTLP_LOGS_PROTOCOL},
+     * then {@code OTEL_EXPORTER_OTLP_PROTOCOL} (one protocol serves both signals).
+     */
+    private static OtlpProtocol protocol(OtlpExporterConfig config, Map<String, String> env) {
+        if (config.protocol() != OtlpExporterConfig.DEFAULT_PROTOCOL) return config.protocol();
+        String name = nonBlank(env.get(LOGS_PROTOCOL)) != null ? LOGS_PROTOCOL : PROTOCOL;
+        String value = nonBlank(env.get(name));
+        if (value == null) return config.protocol();
+        for (OtlpProtocol p : OtlpProtocol.values()) if (p.value().equals(value.strip())) return p;
+        throw new IllegalArgumentException(name + ": expected http/protobuf or grpc" + (value.strip().equals("http/json")
+                ? " (sidewatch does not export OTLP/JSON)" : "") + ", got " + value.strip());
+    }
+
+    /** The config's timeout when it is not the default; otherwise the OTEL variables, in milliseconds. */
+    private static Duration timeout(OtlpExporterConfig config, Map<String, String> env) {
+        if (!config.timeout().equals(OtlpExporterConfig.DEFAULT_TIMEOUT)) return config.timeout();
+        String name = nonBlank(env.get(LOGS_TIMEOUT)) != null ? LOGS_TIMEOUT : TIMEOUT;
+        String value = nonBlank(env.get(name));
+        if (value == null) return config.timeout();
+        try {
+            long millis = Long.parseLong(value.strip());
+            if (millis <= 0) throw new NumberFormatException();
+            return Duration.ofMillis(millis);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": expected a positive number of milliseconds, got " + value.strip());
+        }
     }
 
     private static String signalUrl(String base, String path, boolean grpc) {

@@ -92,4 +92,29 @@ class OtlpSettingsTest {
         assertThatThrownBy(() -> OtlpSettings.resolve(OtlpExporterConfig.DEFAULT, Map.of("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "ftp://x/v1/logs")))
                 .hasMessageStartingWith("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT:");
     }
+
+    @Test
+    void otelProtocolAndTimeout_applyWhereTheConfigKeepsItsDefault_signalVariableFirst() {
+        var s = OtlpSettings.resolve(OtlpExporterConfig.DEFAULT, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "grpc",
+                "OTEL_EXPORTER_OTLP_TIMEOUT", "2500"));
+        assertThat(s.protocol()).isEqualTo(OtlpProtocol.GRPC);
+        assertThat(s.logsEndpoint()).as("gRPC takes the base as it is").hasToString("http://c:4317");
+        assertThat(s.timeout()).isEqualTo(java.time.Duration.ofMillis(2500));
+
+        var configured = OtlpSettings.resolve(new OtlpExporterConfig("http://c:4317", OtlpProtocol.GRPC, Map.of(), java.time.Duration.ofSeconds(3)),
+                Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTEL_EXPORTER_OTLP_TIMEOUT", "2500"));
+        assertThat(configured.protocol()).as("the config wins").isEqualTo(OtlpProtocol.GRPC);
+        assertThat(configured.timeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    }
+
+    @Test
+    void malformedOtelProtocolOrTimeout_isAnErrorNamingTheVariable() {
+        assertThatThrownBy(() -> OtlpSettings.resolve(OtlpExporterConfig.DEFAULT, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("OTEL_EXPORTER_OTLP_PROTOCOL:").hasMessageContaining("OTLP/JSON");
+        assertThatThrownBy(() -> OtlpSettings.resolve(OtlpExporterConfig.DEFAULT, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318",
+                "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", "10s"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("OTEL_EXPORTER_OTLP_LOGS_TIMEOUT:");
+    }
 }
