@@ -348,16 +348,16 @@ public final class HttpIngestReceiver extends VerticleBase {
         });
     }
 
-    /** The collector's verdict, in terms an OTLP client acts on: 503/429 retry, 400 bad data, 500 give up. */
+    /** The trace spool's verdict, in terms an OTLP client acts on: 503/429 retry, 400 bad data, 500 give up. */
     private static void answerForwarded(RoutingContext ctx, OtlpLogDecoder.Encoding encoding, ExportResult result) {
         switch (result.outcome()) {
             case SUCCESS -> otlpAnswer(ctx, encoding, ExportTraceServiceResponse.getDefaultInstance().toByteArray(), "{}");
             case RETRYABLE -> {
                 long seconds = result.retryAfter() == null ? 1 : Math.max(1, result.retryAfter().toSeconds());
                 ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-                fail(ctx, result.status() == 429 ? 429 : 503, "the collector cannot take the traces now (" + result.reason() + "); retry later");
+                fail(ctx, result.status() == 429 ? 429 : 503, "sidewatch cannot take the traces now (" + result.reason() + "); retry later");
             }
-            case PERMANENT -> fail(ctx, result.status() == 400 ? 400 : 500, "the collector refused the traces: " + result.reason());
+            case PERMANENT -> fail(ctx, result.status() == 400 ? 400 : 500, "the traces were refused: " + result.reason());
         }
     }
 

@@ -96,11 +96,6 @@ public final class TraceSpool {
         return result;
     }
 
-    /** Requests on disk not yet confirmed by the collector. */
-    public long pending() {
-        return segments.unackedEvents();
-    }
-
     // ---------------------------------------------------------------- writer thread
 
     private void open() {
