@@ -25,12 +25,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The sidecar as a separate process, as it runs in a container: real captured logs in over HTTP, TCP and
- * stdin, {@code /metrics} scraped, exact counter values asserted, then end of stdin and SIGTERM. Runs
+ * stdin, {@code /metrics} scraped, exact counter values asserted, then end of stdin, SIGTERM and SIGINT. Runs
  * {@code java -jar} on the jar named by {@code -Dsidewatch.jar=...}, else {@code dev.sidewatch.Main}
  * on the test class path (so {@code mvn test} does not depend on a previously packaged jar). An
  * integration test, named {@code *Test} so the default surefire run includes it.
@@ -217,8 +220,18 @@ class SidecarProcessIT {
         assertThat(stderr()).contains("stopping (end of input)").doesNotContain("Exception");
     }
 
-    @Test
-    void sigterm_duringSteadyIngest_exitsZero_withEveryAcceptedEventWritten() throws Exception {
+    /** True when this process ignores SIGINT (a background job's): its children then ignore it too. */
+    private static boolean sigintIgnored() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+        }
+        return false;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
+    void stopSignal_duringSteadyIngest_exitsZero_withEveryAcceptedEventWritten(String signal) throws Exception {
+        if (signal.equals("INT")) Assumptions.assumeFalse(sigintIgnored(), "SIGINT is ignored here, as for a background job");
         Process process = start("");
         Set<Long> accepted = java.util.Collections.synchronizedSet(new HashSet<>());
         var stop = new AtomicBoolean();
@@ -243,7 +256,7 @@ class SidecarProcessIT {
             }
         });
         await().until(() -> batches.get() >= 20);
-        process.destroy(); // SIGTERM
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor()).isZero();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         stop.set(true);
         sender.join();
@@ -257,7 +270,7 @@ class SidecarProcessIT {
         }
         assertThat(written).containsAll(accepted);
         assertThat(accepted).hasSizeGreaterThanOrEqualTo(2000);
-        assertThat(stderr()).contains("stopping (SIGTERM)", "sidewatch: stopped\n").doesNotContain("Exception");
+        assertThat(stderr()).contains("stopping (SIG" + signal + ")", "sidewatch: stopped\n").doesNotContain("Exception");
     }
 
     @Test
