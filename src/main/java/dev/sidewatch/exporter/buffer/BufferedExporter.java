@@ -17,11 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongUnaryOperator;
@@ -506,22 +503,9 @@ public final class BufferedExporter {
         int attempt = 0;
         int exporterErrors = 0;
         while (true) {
-            ExportResult result;
-            boolean thrown = false;
-            try {
-                CompletableFuture<ExportResult> future = exporter.export(events);
-                try {
-                    result = future.get(settings.exportTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                    if (result == null) throw new ExecutionException("no result", null);
-                } catch (TimeoutException e) {
-                    future.cancel(true);
-                    result = ExportResult.retryable(0, null, "no answer within " + settings.exportTimeout().toSeconds() + " s");
-                }
-            } catch (ExecutionException | RuntimeException e) {
-                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                result = ExportResult.retryable(0, null, "exporter error: " + describe(cause));
-                thrown = true;
-            }
+            ExportAttempt tried = ExportAttempt.run(() -> exporter.export(events), settings.exportTimeout());
+            ExportResult result = tried.result();
+            boolean thrown = tried.exporterError();
             switch (result.outcome()) {
                 case SUCCESS -> {
                     meters.exported(events.size());
@@ -633,7 +617,7 @@ public final class BufferedExporter {
         return unwritten;
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String message = e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) return "permission denied: " + message;
         if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {

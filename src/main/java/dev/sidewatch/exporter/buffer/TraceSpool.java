@@ -10,13 +10,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -183,7 +181,7 @@ public final class TraceSpool {
     /** Sends one request until the collector confirms or refuses it for good (true), or stopping (false). */
     private boolean deliver(byte[] protobuf, int spans) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            ExportResult result = attempt(protobuf);
+            ExportResult result = ExportAttempt.run(() -> send.apply(protobuf), timeout).result();
             switch (result.outcome()) {
                 case SUCCESS -> {
                     meters.exportedSpans(spans);
@@ -210,20 +208,6 @@ public final class TraceSpool {
                     if (stopping) return false;
                 }
             }
-        }
-    }
-
-    private ExportResult attempt(byte[] protobuf) throws InterruptedException {
-        CompletableFuture<ExportResult> future;
-        try {
-            future = send.apply(protobuf);
-            ExportResult result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return result != null ? result : ExportResult.retryable(0, null, "no result");
-        } catch (TimeoutException e) {
-            return ExportResult.retryable(0, null, "no answer within " + timeout.toSeconds() + " s");
-        } catch (ExecutionException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            return ExportResult.retryable(0, null, "exporter error: " + cause);
         }
     }
 
