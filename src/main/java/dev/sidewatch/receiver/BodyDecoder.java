@@ -92,28 +92,29 @@ final class BodyDecoder {
         for (int i = 0; i < rejected; i++) metrics.rejected(NOT_AN_OBJECT);
         for (Object element : elements) {
             if (element instanceof String text) {
+                // UTF-8 takes at most 3 bytes per char: only a long string can be over the limit
                 byte[] utf8 = text.length() * 3L > LineFramer.MAX_LINE_BYTES ? text.getBytes(StandardCharsets.UTF_8) : null;
-                if (utf8 != null && utf8.length > LineFramer.MAX_LINE_BYTES) {
-                    decoder.line(LogLine.ofBytes(Arrays.copyOf(utf8, LineFramer.MAX_LINE_BYTES), -1, true), origin);
-                } else {
-                    decoder.line(LogLine.of(text), origin);
-                }
+                decoder.line(utf8 != null && utf8.length > LineFramer.MAX_LINE_BYTES ? cut(utf8, 0) : LogLine.of(text), origin);
             } else {
                 long[] span = (long[]) element;
                 int start = (int) span[0];
                 int length = (int) (span[1] - span[0]);
-                if (length > LineFramer.MAX_LINE_BYTES) { // cut like a line over the limit
-                    decoder.line(LogLine.ofBytes(Arrays.copyOfRange(body, start, start + LineFramer.MAX_LINE_BYTES), -1, true), origin);
-                    counting.pace();
-                    continue;
+                if (length > LineFramer.MAX_LINE_BYTES) {
+                    decoder.line(cut(body, start), origin);
+                } else {
+                    Map<String, Object> fields = JsonRecordParser.parseObject(body, start, length);
+                    if (fields != null) decoder.fields(fields, origin, length);
+                    else decoder.line(LogLine.of(new String(body, start, length, StandardCharsets.UTF_8)), origin);
                 }
-                Map<String, Object> fields = JsonRecordParser.parseObject(body, start, length);
-                if (fields != null) decoder.fields(fields, origin, length);
-                else decoder.line(LogLine.of(new String(body, start, length, StandardCharsets.UTF_8)), origin);
             }
             counting.pace();
         }
         return new Result(counting.count, rejected, null);
+    }
+
+    /** The first 1 MiB from {@code from}, marked as cut: an element over the line limit, cut as a line is (SPEC 8). */
+    private static LogLine cut(byte[] bytes, int from) {
+        return LogLine.ofBytes(Arrays.copyOfRange(bytes, from, from + LineFramer.MAX_LINE_BYTES), -1, true);
     }
 
     private static boolean hasInteriorNewline(byte[] body, int from) {
