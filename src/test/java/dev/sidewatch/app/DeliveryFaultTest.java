@@ -108,8 +108,12 @@ class DeliveryFaultTest {
         return counts.values().stream().mapToInt(n -> n - 1).sum();
     }
 
-    /** Waits until {@code n} distinct events have arrived; on timeout, fails naming the ones that never did. */
-    private static void awaitArrival(OtlpTestEndpoint collector, SidecarProcess sidecar, String prefix, int n, Duration atMost) {
+    /**
+     * Waits until {@code n} distinct events have arrived, and returns how often each did; fails naming the
+     * ones that never arrived (on timeout, with the sidecar's own counters).
+     */
+    private static Map<String, Integer> awaitArrival(OtlpTestEndpoint collector, SidecarProcess sidecar, String prefix, int n,
+                                                     Duration atMost) {
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> received(collector).size() == n);
         } catch (ConditionTimeoutException e) {
@@ -118,22 +122,21 @@ class DeliveryFaultTest {
                     .formatted(atMost, counts.size(), n, counts.values().stream().mapToInt(Integer::intValue).sum(),
                             missing(counts, prefix, n), counters(sidecar)), e);
         }
+        Map<String, Integer> counts = received(collector);
+        assertThat(missing(counts, prefix, n)).as("events that never arrived").isEmpty();
+        return counts;
     }
 
     /** What the sidecar counted, for a failure message. */
     private static String counters(SidecarProcess sidecar) {
         try {
             Scrape s = sidecar.metrics();
-            return List.of("sidewatch_received_events_total", "sidewatch_exported_events_total", "sidewatch_dropped_events_total",
-                    "sidewatch_rejected_events_total", "sidewatch_buffer_events").stream()
+            return List.of("sidewatch_received_records_total", "sidewatch_exported_total", "sidewatch_dropped_events_total",
+                    "sidewatch_rejected_records_total", "sidewatch_buffer_events").stream()
                     .map(name -> name + " " + s.series(name)).toList().toString();
         } catch (Exception e) {
             return "(no scrape: " + e + ")";
         }
-    }
-
-    private static void assertAllArrived(Map<String, Integer> counts, String prefix, int n) {
-        assertThat(missing(counts, prefix, n)).as("events that never arrived").isEmpty();
     }
 
     /** The numbers of {@code prefix0 .. prefix(n-1)} not in {@code counts}, as ranges: "17-230, 4001". */
@@ -183,10 +186,8 @@ class DeliveryFaultTest {
 
         OtlpTestEndpoint collector = collector(port);
         long upAt = System.nanoTime();
-        awaitArrival(collector, sidecar, "a-", OUTAGE_EVENTS, Duration.ofMinutes(2));
+        Map<String, Integer> counts = awaitArrival(collector, sidecar, "a-", OUTAGE_EVENTS, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - upAt);
-        Map<String, Integer> counts = received(collector);
-        assertAllArrived(counts, "a-", OUTAGE_EVENTS);
         await().until(() -> sidecar.metric("sidewatch_buffer_events", "exporter", "otlp") == 0);
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
         assertThat(sidecar.metric("sidewatch_exported_total", "exporter", "otlp", "signal", "logs")).isEqualTo(OUTAGE_EVENTS);
@@ -206,11 +207,9 @@ class DeliveryFaultTest {
         awaitReady(sidecar);
         int n = 5000;
         sidecar.ingestWithRetries(ndjson("b-", 0, n), new AtomicInteger());
-        awaitArrival(collector, sidecar, "b-", n, Duration.ofMinutes(1));
+        Map<String, Integer> counts = awaitArrival(collector, sidecar, "b-", n, Duration.ofMinutes(1));
         long refusedAt = collector.requests().stream().filter(r -> r.answer().status() != 200).count();
         assertThat(refusedAt).isEqualTo(4);
-        Map<String, Integer> counts = received(collector);
-        assertAllArrived(counts, "b-", n);
         assertThat(duplicates(counts)).as("refused requests deliver nothing, so nothing arrives twice").isZero();
         assertThat(sidecar.metric("sidewatch_export_retries_total", "exporter", "otlp")).isEqualTo(4);
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
@@ -231,9 +230,7 @@ class DeliveryFaultTest {
             HttpResponse<String> answer = sidecar.ingest(ndjson("c-", from, from + 500));
             assertThat(answer.statusCode()).as("ingest is not held up by the slow collector").isEqualTo(200);
         }
-        awaitArrival(collector, sidecar, "c-", n, Duration.ofMinutes(1));
-        Map<String, Integer> counts = received(collector);
-        assertAllArrived(counts, "c-", n);
+        Map<String, Integer> counts = awaitArrival(collector, sidecar, "c-", n, Duration.ofMinutes(1));
         assertThat(duplicates(counts)).isZero();
         assertThat(sidecar.metric("sidewatch_export_retries_total", "exporter", "otlp")).as("2 s is within the 20 s timeout").isZero();
         report("collector takes 2 s per request", n, counts, null);
@@ -279,10 +276,8 @@ class DeliveryFaultTest {
         long restartedAt = System.nanoTime();
         writer.join(120_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, second, "d-", n, Duration.ofMinutes(2));
+        Map<String, Integer> counts = awaitArrival(collector, second, "d-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - restartedAt);
-        Map<String, Integer> counts = received(collector);
-        assertAllArrived(counts, "d-", n);
         assertThat(atKill).as("killed while the service was still writing").isLessThan(n);
         assertThat(deliveredAtKill).as("killed while sidewatch was still delivering").isLessThan(n);
         assertThat(second.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
@@ -319,9 +314,7 @@ class DeliveryFaultTest {
             }
             if (r < rotations) rotate(logs, mode, r + 1);
         }
-        awaitArrival(collector, sidecar, prefix, n, Duration.ofMinutes(2));
-        Map<String, Integer> counts = received(collector);
-        assertAllArrived(counts, prefix, n);
+        Map<String, Integer> counts = awaitArrival(collector, sidecar, prefix, n, Duration.ofMinutes(2));
         report("20 rotations during ingest (" + mode.name().toLowerCase().replace('_', '-') + "), glob app.log*", n, counts,
                 Duration.ofNanos(System.nanoTime() - started));
     }
@@ -373,10 +366,8 @@ class DeliveryFaultTest {
         long upAt = System.nanoTime();
         client.join(180_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, sidecar, "f-", n, Duration.ofMinutes(2));
+        Map<String, Integer> counts = awaitArrival(collector, sidecar, "f-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - upAt);
-        Map<String, Integer> counts = received(collector);
-        assertAllArrived(counts, "f-", n);
         awaitReady(sidecar);
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
         report("buffer full (max_bytes 1 MiB, collector down): HTTP clients got " + refused.get() + " 429s and retried", n, counts, recover);
@@ -414,9 +405,8 @@ class DeliveryFaultTest {
         awaitReady(sidecar);
         client.join(60_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, sidecar, "g1-", n, Duration.ofMinutes(1));
+        Map<String, Integer> counts = awaitArrival(collector, sidecar, "g1-", n, Duration.ofMinutes(1));
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
-        Map<String, Integer> counts = received(collector);
         assertThat(sidecar.stderr()).contains("writable again");
         report("buffer directory unwritable (chattr +i), then fixed; " + refused.get() + " 429s meanwhile", n, counts, recover);
     }
@@ -453,10 +443,8 @@ class DeliveryFaultTest {
         long fixedAt = System.nanoTime();
         client.join(180_000);
         assertThat(failure.get()).isNull();
-        awaitArrival(collector, sidecar, "g2-", n, Duration.ofMinutes(2));
+        Map<String, Integer> counts = awaitArrival(collector, sidecar, "g2-", n, Duration.ofMinutes(2));
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
-        Map<String, Integer> counts = received(collector);
-        assertAllArrived(counts, "g2-", n);
         awaitReady(sidecar);
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
         report("disk full (1 MiB tmpfs, collector down), then grown and collector up; " + refused.get() + " 429s", n, counts, recover);

@@ -111,8 +111,7 @@ class SidecarOtlpTest {
     @Test
     void tracesPostedToTheSidecar_arePassedOnToTheCollector() throws Exception {
         sidecar = Sidecar.start(settings("exporters: {otlp: {endpoint: \"" + collector.url() + "\"}}\n", Map.of()));
-        byte[] body = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(
-                ScopeSpans.newBuilder().addSpans(Span.newBuilder().setName("app span")))).build().toByteArray();
+        byte[] body = traceRequest("app span");
 
         assertThat(post("/v1/traces", body, "application/x-protobuf").statusCode()).isEqualTo(200);
 
