@@ -36,7 +36,7 @@ wait_for() { # until exported == $1
   while [ "$(exported)" != "$1" ]; do sleep 0.05; done
 }
 
-java "${java_opts[@]}" -jar target/sidewatch.jar run --config "$work/bench.yaml" --service bench >/dev/null 2>"$work/stderr" &
+java @deploy/jvm.options "${java_opts[@]}" -jar target/sidewatch.jar run --config "$work/bench.yaml" --service bench >/dev/null 2>"$work/stderr" &
 pid=$!
 until curl -sf "http://127.0.0.1:$admin_port/readyz" >/dev/null; do sleep 0.1; done
 rss_start=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
@@ -70,7 +70,7 @@ PY
 }
 tcp_client() { python3 -c 'import socket,sys,shutil; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); f=open(sys.argv[2],"rb"); shutil.copyfileobj(f, s.makefile("wb")); s.close()' "$tcp_port" "$file"; }
 
-echo "sidewatch ingest, $lines lines of $(du -m "$file" | cut -f1) MiB, JVM options: ${java_opts[*]:-(none)}, $(nproc) CPUs; RSS after start $((rss_start / 1024)) MiB"
+echo "sidewatch ingest, $lines lines of $(du -m "$file" | cut -f1) MiB, JVM options: @deploy/jvm.options ${java_opts[*]}, $(nproc) CPUs; RSS after start $((rss_start / 1024)) MiB"
 run http "$lines" http_client
 run tcp $(( 2 * lines )) tcp_client
 run http $(( 3 * lines )) http_client

@@ -87,7 +87,7 @@ YAML
 }
 
 measure() { # name
-  /usr/bin/time -v java "${java_opts[@]}" -jar target/sidewatch.jar run --stdin --service bench --config "$work/sidewatch.yaml" \
+  /usr/bin/time -v java @deploy/jvm.options "${java_opts[@]}" -jar target/sidewatch.jar run --stdin --service bench --config "$work/sidewatch.yaml" \
       < "$file" > /dev/null 2> "$work/time.txt"
   grep -q "sidewatch: stopped$" "$work/time.txt" || { cat "$work/time.txt" >&2; exit 1; }
   awk -v name="$1" -v n="$lines" -F': ' '
@@ -96,7 +96,7 @@ measure() { # name
     END { cpu=u+s; printf "%-26s %9d %9.0f %12.0f %8.2f %8.2f %8.0f\n", name, n, n/w, n/cpu, cpu, w, rss/1024 }' "$work/time.txt"
 }
 
-echo "sidewatch run --stdin, $lines pino-http lines ($(du -mL "$file" | cut -f1) MiB), JVM options: ${java_opts[*]:-(none)}, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "sidewatch run --stdin, $lines pino-http lines ($(du -mL "$file" | cut -f1) MiB), JVM options: @deploy/jvm.options ${java_opts[*]}, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-26s %9s %9s %12s %8s %8s %8s\n" exporter events "events/s" "events/cpu-s" "cpu-s" "wall-s" "rss-MiB"
 config "exporters: {stdout: {enabled: true}}"
 measure "stdout > /dev/null"

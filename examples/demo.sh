@@ -30,7 +30,7 @@ trap cleanup EXIT
 wait_for() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
 echo "== starting sidewatch (events to $work/events.jsonl)"
-java -jar target/sidewatch.jar run --service demo-api > "$work/events.jsonl" 2> "$work/sidewatch.err" &
+java @deploy/jvm.options -jar target/sidewatch.jar run --service demo-api > "$work/events.jsonl" 2> "$work/sidewatch.err" &
 sidewatch_pid=$!
 wait_for http://127.0.0.1:9464/readyz
 sed 's/^/   /' "$work/sidewatch.err"

@@ -191,7 +191,7 @@ class OtlpEndToEndTest {
                 buffer: {dir: "%s"}
                 shutdown: {timeout: 20s}
                 """.formatted(httpPort, freePort(), adminPort, collector.url(), dir.resolve("buffer")));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), JvmOptions.argFile()));
         if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         command.addAll(List.of("-cp", classpath, "dev.sidewatch.Main", "run", "--stdin", "--config", config.toString(), "--service", SERVICE));

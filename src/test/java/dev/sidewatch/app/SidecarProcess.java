@@ -80,8 +80,8 @@ final class SidecarProcess implements AutoCloseable {
         Files.writeString(config, receivers + "admin: {listen: \"127.0.0.1:%d\"}\n".formatted(admin) + yaml);
         List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-Dsidewatch.export.max_backoff=" + MAX_BACKOFF));
+        // the production flags; C1 only, to spend less of a shared machine's CPU on JIT in short runs
+        command.addAll(List.of(JvmOptions.argFile(), "-XX:TieredStopAtLevel=1", "-Dsidewatch.export.max_backoff=" + MAX_BACKOFF));
         String jar = System.getProperty("sidewatch.jar");
         if (jar != null && !jar.isBlank()) {
             command.addAll(List.of("-jar", jar));

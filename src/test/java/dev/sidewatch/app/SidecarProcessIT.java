@@ -77,7 +77,7 @@ class SidecarProcessIT {
                 """.formatted(httpPort, tcpPort, adminPort) + extraYaml);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.add(JvmOptions.argFile());
         String jar = System.getProperty("sidewatch.jar");
         if (jar != null && !jar.isBlank()) {
             command.addAll(List.of("-jar", jar));
