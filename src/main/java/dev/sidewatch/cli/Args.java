@@ -7,7 +7,7 @@ import java.util.Set;
 /** Parsed command-line options: {@code --name value} / {@code --name=value} options, flags, positionals. */
 public record Args(String command, java.util.Map<String, String> options, Set<String> flags, List<String> positionals) {
     private static final Set<String> FLAGS = Set.of("--stdin", "--help", "-h", "--version");
-    private static final Set<String> OPTIONS = Set.of("--config", "--service");
+    private static final Set<String> OPTIONS = Set.of("--config", "--service", "--admin");
 
     public static Args parse(String[] argv) throws UsageException {
         String command = null;

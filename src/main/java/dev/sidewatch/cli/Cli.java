@@ -4,6 +4,7 @@ import dev.sidewatch.config.Config;
 import dev.sidewatch.config.ConfigException;
 import dev.sidewatch.config.ConfigLoader;
 import dev.sidewatch.config.ConfigError;
+import dev.sidewatch.config.HostPort;
 import dev.sidewatch.config.LevelsConfig;
 import dev.sidewatch.pipeline.Normalizer;
 import dev.sidewatch.pipeline.Redactor;
@@ -31,6 +32,8 @@ public final class Cli {
               normalize [FILE...] [--service NAME] [--config FILE]
                                                                print one normalised JSON event per input record
               validate --config FILE                           check a config file (exit 0, or 2 listing every problem)
+              health [--admin HOST:PORT] [--config FILE]       exit 0 when a running sidecar's /healthz answers 200, else 1
+                                                               (default: admin.listen of the config, 127.0.0.1:9464)
               --help, --version
 
             Exit codes: 0 success, 2 usage or configuration error, 1 runtime failure.
@@ -64,9 +67,13 @@ public final class Cli {
                 return OK;
             }
             String command = args.command() == null ? "run" : args.command();
+            if (args.option("--admin") != null && !command.equals("health")) {
+                throw new UsageException("--admin is an option of health, not of " + command);
+            }
             return switch (command) {
                 case "normalize" -> normalize(args);
                 case "validate" -> validate(args);
+                case "health" -> health(args);
                 case "run" -> new RunCommand(env, stdin, stderr).run(args, loadConfig(args));
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
@@ -98,6 +105,22 @@ public final class Cli {
         ConfigLoader.load(Path.of(file), env);
         new PrintStream(stdout, true).println(file + ": ok");
         return OK;
+    }
+
+    private int health(Args args) throws UsageException, ConfigException, InterruptedException {
+        if (!args.positionals().isEmpty()) throw new UsageException("unexpected argument " + args.positionals().getFirst());
+        String admin = args.option("--admin");
+        HostPort address;
+        if (admin == null) {
+            address = loadConfig(args).admin().listen();
+        } else {
+            try {
+                address = HostPort.parse(admin);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--admin: " + e.getMessage());
+            }
+        }
+        return new HealthCommand(new PrintStream(stdout, true), stderr).run(address);
     }
 
     private Config loadConfig(Args args) throws ConfigException {

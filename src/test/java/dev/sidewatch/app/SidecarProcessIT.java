@@ -62,6 +62,22 @@ class SidecarProcessIT {
         }
     }
 
+    /** {@code java @deploy/jvm.options -jar sidewatch.jar ARGS...}, or {@code dev.sidewatch.Main} on the test class path. */
+    private static List<String> sidewatch(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(JvmOptions.argFile());
+        String jar = System.getProperty("sidewatch.jar");
+        if (jar != null && !jar.isBlank()) {
+            command.addAll(List.of("-jar", jar));
+        } else {
+            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            command.addAll(List.of("-cp", classpath, "dev.sidewatch.Main"));
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+
     /** Starts {@code run --config <yaml> ARGS...} with stdout and stderr going to files in the temp dir. */
     private Process start(String extraYaml, String... args) throws Exception {
         httpPort = freePort();
@@ -75,17 +91,7 @@ class SidecarProcessIT {
                 admin: {listen: "127.0.0.1:%d"}
                 shutdown: {timeout: 20s}
                 """.formatted(httpPort, tcpPort, adminPort) + extraYaml);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add(JvmOptions.argFile());
-        String jar = System.getProperty("sidewatch.jar");
-        if (jar != null && !jar.isBlank()) {
-            command.addAll(List.of("-jar", jar));
-        } else {
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            command.addAll(List.of("-cp", classpath, "dev.sidewatch.Main"));
-        }
-        command.addAll(List.of("run", "--config", config.toString()));
+        List<String> command = sidewatch("run", "--config", config.toString());
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout.jsonl").toFile())
@@ -279,9 +285,7 @@ class SidecarProcessIT {
             Path config = dir.resolve("taken.yaml");
             Files.writeString(config, "receivers: {http: {listen: \"127.0.0.1:" + taken.getLocalPort() + "\"}, tcp: {listen: \"127.0.0.1:0\"}}\n"
                     + "admin: {listen: \"127.0.0.1:0\"}\n");
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", classpath, "dev.sidewatch.Main", "run", "--config", config.toString())
+            Process process = new ProcessBuilder(sidewatch("run", "--config", config.toString()))
                     .redirectOutput(dir.resolve("stdout.jsonl").toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
             processes.add(process);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -289,5 +293,27 @@ class SidecarProcessIT {
             assertThat(stderr()).contains("cannot start the HTTP receiver on 127.0.0.1:" + taken.getLocalPort())
                     .doesNotContain("\tat ");
         }
+    }
+
+    /** The image's HEALTHCHECK: {@code sidewatch health} exits 0 against the running process, 1 once it is gone. */
+    @Test
+    void healthCommand_exitsZeroWhileTheSidecarServes_andOneAfterItStopped() throws Exception {
+        Process sidecar = start("");
+        String admin = "127.0.0.1:" + adminPort;
+        Process healthy = new ProcessBuilder(sidewatch("health", "--admin", admin)).redirectErrorStream(true).start();
+        processes.add(healthy);
+        assertThat(healthy.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(healthy.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("sidewatch: healthy (http://" + admin + "/healthz answered 200)\n");
+        assertThat(healthy.exitValue()).isZero();
+
+        sidecar.destroy();
+        assertThat(sidecar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Process unhealthy = new ProcessBuilder(sidewatch("health", "--admin", admin)).redirectErrorStream(true).start();
+        processes.add(unhealthy);
+        assertThat(unhealthy.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(unhealthy.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("sidewatch: unhealthy: http://" + admin + "/healthz: connection refused\n");
+        assertThat(unhealthy.exitValue()).isEqualTo(1);
     }
 }
