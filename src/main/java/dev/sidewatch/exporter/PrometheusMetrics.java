@@ -81,10 +81,12 @@ public final class PrometheusMetrics implements AutoCloseable {
 
     /**
      * The counters of an exporter behind the durable buffer, whose gauges read the buffer (memory and
-     * disk) rather than a queue; with the {@code traces} signal when {@code traces}.
+     * disk) rather than a queue, with {@code capacityBytes} the disk budget; with the {@code traces} signal
+     * when {@code traces}.
      */
-    public ExporterMetrics bufferedExporter(String name, LongSupplier bufferedEvents, LongSupplier bufferedBytes, boolean traces) {
-        return new ExporterMetrics(registry, name, bufferedEvents, bufferedBytes, traces);
+    public ExporterMetrics bufferedExporter(String name, LongSupplier bufferedEvents, LongSupplier bufferedBytes,
+                                            long capacityBytes, boolean traces) {
+        return new ExporterMetrics(registry, name, bufferedEvents, bufferedBytes, capacityBytes, traces);
     }
 
     /** The event-derived metrics; see {@link EventMetrics}. */
