@@ -7,6 +7,7 @@ import dev.sidewatch.exporter.ExportQueue;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.receiver.EventSink;
 import dev.sidewatch.receiver.PersistenceBarrier;
+import dev.sidewatch.telemetry.DroppedEvents;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,7 +75,7 @@ final class EventPipeline implements EventSink, PersistenceBarrier {
 
     private void offer(Event event, int bytes) {
         for (ExportQueue queue : queues) {
-            if (!queue.offer(event, bytes)) prometheus.dropped(PrometheusMetrics.DROP_BUFFER_OVERFLOW, 1);
+            if (!queue.offer(event, bytes)) prometheus.dropped(DroppedEvents.BUFFER_OVERFLOW, 1);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sidewatch.exporter;
 
 import dev.sidewatch.config.DenialSpikeConfig;
+import dev.sidewatch.telemetry.LabelCap;
 
 import java.time.Clock;
 import java.time.Duration;

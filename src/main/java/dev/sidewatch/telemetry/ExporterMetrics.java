@@ -1,4 +1,4 @@
-package dev.sidewatch.exporter;
+package dev.sidewatch.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,16 +20,12 @@ public final class ExporterMetrics {
     private final Counter spansExported;
     private final Counter spansFailed;
 
-    ExporterMetrics(MeterRegistry registry, String exporter, ExportQueue queue, boolean traces) {
-        this(registry, exporter, queue::size, queue::bytes, queue.highWaterBytes(), traces);
-    }
-
     /**
      * @param bufferedEvents and {@code bufferedBytes}: what the buffer gauges read (memory and disk for the durable buffer)
      * @param capacityBytes  the buffer's byte limit: the queue's high-water mark, or {@code buffer.max_bytes} on disk
      */
-    ExporterMetrics(MeterRegistry registry, String exporter, LongSupplier bufferedEvents, LongSupplier bufferedBytes,
-                    long capacityBytes, boolean traces) {
+    public ExporterMetrics(MeterRegistry registry, String exporter, LongSupplier bufferedEvents, LongSupplier bufferedBytes,
+                           long capacityBytes, boolean traces) {
         exported = exportedCounter(registry, exporter, "logs");
         failures = failuresCounter(registry, exporter, "logs");
         spansExported = traces ? exportedCounter(registry, exporter, "traces") : null;
