@@ -10,5 +10,9 @@ if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! c
 fi
 # the end-to-end test's Node.js service: npm packages and Node 24 from npm (idempotent, fast once cached)
 bash src/test/node/e2e/setup.sh
+# the alerting live test runs the example service: its npm packages (skipped when the tree matches the lock file)
+if command -v npm >/dev/null && ! cmp -s examples/node-service/package-lock.json examples/node-service/node_modules/.sidewatch-lock 2>/dev/null; then
+  (cd examples/node-service && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.sidewatch-lock)
+fi
 echo "sidewatch tests with $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 exec mvn -B -ntp verify "$@"

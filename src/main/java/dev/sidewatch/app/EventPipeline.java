@@ -1,6 +1,7 @@
 package dev.sidewatch.app;
 
 import dev.sidewatch.event.Event;
+import dev.sidewatch.exporter.DenialSpikeDetector;
 import dev.sidewatch.exporter.EventMetrics;
 import dev.sidewatch.exporter.ExportQueue;
 import dev.sidewatch.exporter.PrometheusMetrics;
@@ -8,6 +9,8 @@ import dev.sidewatch.receiver.EventSink;
 import dev.sidewatch.receiver.PersistenceBarrier;
 import dev.sidewatch.telemetry.DroppedEvents;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -17,30 +20,60 @@ import java.util.function.UnaryOperator;
  * are exported), counts each event ({@link EventMetrics}) and queues it for every exporter. Saturated
  * while any exporter's queue is. With no exporter (stdout off and no OTLP), events are only counted.
  * {@link #whenPersisted} waits for every exporter's queue to have finished what was offered (stdout:
- * written; OTLP: in the disk buffer). Thread-safe and non-blocking apart from {@link #awaitWritable}.
+ * written; OTLP: in the disk buffer). Emits the denial spike events (SPEC 5) the same way: a start right
+ * after the denial that caused it, an end found by {@link #checkSpikes}, which the sidecar calls every
+ * second. Thread-safe and non-blocking apart from {@link #awaitWritable}.
  */
 final class EventPipeline implements EventSink, PersistenceBarrier {
     private final EventMetrics metrics;
     private final List<ExportQueue> queues;
     private final PrometheusMetrics prometheus;
     private final UnaryOperator<Event> processor;
+    private final Clock clock;
+    private boolean spikeChecksStopped;
 
-    EventPipeline(EventMetrics metrics, List<ExportQueue> queues, PrometheusMetrics prometheus) {
-        this(metrics, queues, prometheus, UnaryOperator.identity());
-    }
-
-    /** @param processor applied to every event before it is counted and queued; pure, never throws */
-    EventPipeline(EventMetrics metrics, List<ExportQueue> queues, PrometheusMetrics prometheus, UnaryOperator<Event> processor) {
+    /**
+     * @param processor applied to every event before it is counted and queued; pure, never throws
+     * @param clock     the time of the spike events
+     */
+    EventPipeline(EventMetrics metrics, List<ExportQueue> queues, PrometheusMetrics prometheus, UnaryOperator<Event> processor,
+                  Clock clock) {
         this.metrics = metrics;
         this.queues = List.copyOf(queues);
         this.prometheus = prometheus;
         this.processor = processor;
+        this.clock = clock;
     }
 
     @Override
     public void accept(Event received, int bytes) {
         Event event = processor.apply(received);
+        DenialSpikeDetector.Transition started = metrics.record(event);
+        offer(event, bytes);
+        if (started != null) emit(started);
+    }
+
+    /** Emits an event for every spike that started or ended since the last report; nothing once stopped. */
+    synchronized void checkSpikes() {
+        if (spikeChecksStopped) return;
+        for (DenialSpikeDetector.Transition transition : metrics.spikeTransitions()) emit(transition);
+    }
+
+    /**
+     * Ends {@link #checkSpikes} before the exporters' queues close; when it returns, no check is running,
+     * so no spike event meets a closed queue (which would count as dropped).
+     */
+    synchronized void stopSpikeChecks() {
+        spikeChecksStopped = true;
+    }
+
+    private void emit(DenialSpikeDetector.Transition transition) {
+        Event event = DenialSpikeEvents.of(transition, clock.instant());
         metrics.record(event);
+        offer(event, event.message().getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    private void offer(Event event, int bytes) {
         for (ExportQueue queue : queues) {
             if (!queue.offer(event, bytes)) prometheus.dropped(DroppedEvents.BUFFER_OVERFLOW, 1);
         }

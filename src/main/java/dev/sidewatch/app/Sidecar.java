@@ -133,7 +133,7 @@ public final class Sidecar {
             otlp = null;
             traceSpool = null;
         }
-        this.pipeline = new EventPipeline(eventMetrics, queues, metrics, processor);
+        this.pipeline = new EventPipeline(eventMetrics, queues, metrics, processor, settings.clock());
     }
 
     /** Starts everything, exporters first and receivers last; blocks until all listen. */
@@ -160,6 +160,8 @@ public final class Sidecar {
         if (otlp != null) otlp.start();
         if (traceSpool != null) traceSpool.start();
         vertx = Vertx.vertx();
+        // a denial spike ends with time, without a new denial: look for ends (and starts) every second
+        vertx.setPeriodic(1000, id -> pipeline.checkSpikes());
 
         admin = new AdminServer(config.admin().listen(), metrics, this::readiness);
         deploy(admin, "admin server", config.admin().listen());
@@ -253,6 +255,7 @@ public final class Sidecar {
                 settings.log().println("sidewatch: warning: receivers did not stop cleanly: " + describe(e));
             }
         }
+        pipeline.stopSpikeChecks();
         int unwritten = 0;
         for (StdoutExporter exporter : exporters) unwritten += exporter.drainAndStop(remaining(deadline));
         if (otlp != null) {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -82,14 +83,18 @@ public final class EventMetrics {
         spikeSeries.get(defaultService);
     }
 
-    /** Counts one event. */
-    public void record(Event event) {
+    /**
+     * Counts one event; returns the denial spike it started (SPEC 5: one event per transition), else
+     * null. The transition names the service as its spike gauge does, {@code _other} beyond the cap.
+     */
+    public DenialSpikeDetector.Transition record(Event event) {
+        DenialSpikeDetector.Transition started = null;
         String service = event.service() == null ? UNKNOWN : event.service();
         events.get(service, event.severity().name(), event.kind().wireName()).increment();
         if (event.permission() != null) {
             String type = orUnknown(event.permission().type());
             denials.get(service, type, orUnknown(event.permission().source())).increment();
-            spikes.record(spikeSeries.get(service));
+            started = spikes.record(spikeSeries.get(service), type);
         }
         if (event.kind() == Kind.AUTH_FAILURE) authFailures.get(service).increment();
         Event.HttpInfo http = event.http();
@@ -101,6 +106,12 @@ public final class EventMetrics {
             double ms = http.durationMs() == null || !(http.durationMs() >= 0) ? 0 : http.durationMs();
             httpDurations.get(service, method, statusClass).record(Math.round(ms * 1_000_000), TimeUnit.NANOSECONDS);
         }
+        return started;
+    }
+
+    /** Every denial spike that started or ended since last reported; see {@link DenialSpikeDetector#transitions}. */
+    public List<DenialSpikeDetector.Transition> spikeTransitions() {
+        return spikes.transitions();
     }
 
     /** The method label: one of the nine standard methods, {@value #UNKNOWN} when absent, else {@code _other}. */

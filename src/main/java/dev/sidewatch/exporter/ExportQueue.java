@@ -67,6 +67,11 @@ public final class ExportQueue {
         this.highWaterBytes = highWaterBytes;
     }
 
+    /** The byte high-water mark: above it {@link #saturated()} turns true and receivers push back. */
+    public long highWaterBytes() {
+        return highWaterBytes;
+    }
+
     /**
      * Adds an event; never blocks. Returns false only when the queue is closed or past its hard limit,
      * i.e. when producers ignored {@link #saturated()}.

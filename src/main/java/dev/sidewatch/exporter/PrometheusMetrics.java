@@ -67,20 +67,22 @@ public final class PrometheusMetrics implements AutoCloseable {
 
     /** The counters and buffer gauges of one exporter. */
     public ExporterMetrics exporter(String name, ExportQueue queue) {
-        return new ExporterMetrics(registry, name, queue::size, queue::bytes, false);
+        return new ExporterMetrics(registry, name, queue::size, queue::bytes, queue.highWaterBytes(), false);
     }
 
     /** The counters of an exporter that sends spans as well: the {@code traces} signal too. */
     public ExporterMetrics exporterWithTraces(String name, ExportQueue queue) {
-        return new ExporterMetrics(registry, name, queue::size, queue::bytes, true);
+        return new ExporterMetrics(registry, name, queue::size, queue::bytes, queue.highWaterBytes(), true);
     }
 
     /**
      * The counters of an exporter behind the durable buffer, whose gauges read the buffer (memory and
-     * disk) rather than a queue; with the {@code traces} signal when {@code traces}.
+     * disk) rather than a queue, with {@code capacityBytes} the disk budget; with the {@code traces} signal
+     * when {@code traces}.
      */
-    public ExporterMetrics bufferedExporter(String name, LongSupplier bufferedEvents, LongSupplier bufferedBytes, boolean traces) {
-        return new ExporterMetrics(registry, name, bufferedEvents, bufferedBytes, traces);
+    public ExporterMetrics bufferedExporter(String name, LongSupplier bufferedEvents, LongSupplier bufferedBytes,
+                                            long capacityBytes, boolean traces) {
+        return new ExporterMetrics(registry, name, bufferedEvents, bufferedBytes, capacityBytes, traces);
     }
 
     /** The event-derived metrics; see {@link EventMetrics}. */

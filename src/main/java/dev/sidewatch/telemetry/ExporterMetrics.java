@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * {@code sidewatch_export_failures_total{exporter,signal}} for the {@code logs} signal (and the
  * {@code traces} signal for an exporter that sends spans), and the
  * {@code sidewatch_buffer_events{exporter}} / {@code sidewatch_buffer_bytes{exporter}} gauges read
- * from its queue or buffer. Thread-safe.
+ * from its queue, and {@code sidewatch_buffer_capacity_bytes{exporter}}, the bytes at which it pushes back.
+ * Thread-safe.
  */
 public final class ExporterMetrics {
     private final Counter exported;
@@ -19,8 +20,12 @@ public final class ExporterMetrics {
     private final Counter spansExported;
     private final Counter spansFailed;
 
-    /** @param bufferedEvents and {@code bufferedBytes}: what the buffer gauges read (memory and disk for the durable buffer) */
-    public ExporterMetrics(MeterRegistry registry, String exporter, LongSupplier bufferedEvents, LongSupplier bufferedBytes, boolean traces) {
+    /**
+     * @param bufferedEvents and {@code bufferedBytes}: what the buffer gauges read (memory and disk for the durable buffer)
+     * @param capacityBytes  the buffer's byte limit: the queue's high-water mark, or {@code buffer.max_bytes} on disk
+     */
+    public ExporterMetrics(MeterRegistry registry, String exporter, LongSupplier bufferedEvents, LongSupplier bufferedBytes,
+                           long capacityBytes, boolean traces) {
         exported = exportedCounter(registry, exporter, "logs");
         failures = failuresCounter(registry, exporter, "logs");
         spansExported = traces ? exportedCounter(registry, exporter, "traces") : null;
@@ -30,6 +35,9 @@ public final class ExporterMetrics {
                 .description("Events waiting in an exporter's buffer").tags("exporter", exporter).register(registry);
         Gauge.builder("sidewatch.buffer.bytes", bufferedBytes, s -> s.getAsLong()).strongReference(true)
                 .description("Bytes of the events waiting in an exporter's buffer (input bytes in memory, record bytes on disk)")
+                .tags("exporter", exporter).register(registry);
+        Gauge.builder("sidewatch.buffer.capacity", () -> capacityBytes).baseUnit("bytes")
+                .description("Bytes an exporter's buffer holds before receivers are pushed back")
                 .tags("exporter", exporter).register(registry);
     }
 

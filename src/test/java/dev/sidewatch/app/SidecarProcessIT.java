@@ -148,7 +148,8 @@ class SidecarProcessIT {
             assertThat(s.value("sidewatch_received_records_total", "receiver", "http")).isEqualTo(9.0);
             assertThat(s.value("sidewatch_received_records_total", "receiver", "tcp")).isEqualTo(7.0);
             assertThat(s.value("sidewatch_received_records_total", "receiver", "stdin")).isEqualTo(6.0);
-            assertThat(s.value("sidewatch_exported_total", "exporter", "stdout", "signal", "logs")).isEqualTo(22.0);
+            // the 22 records and the one permission.denial_spike event of "payments" (SPEC 5)
+            assertThat(s.value("sidewatch_exported_total", "exporter", "stdout", "signal", "logs")).isEqualTo(23.0);
             // the queue lets go of a batch just after counting it exported
             assertThat(s.value("sidewatch_buffer_events", "exporter", "stdout")).isZero();
             assertThat(s.value("sidewatch_buffer_bytes", "exporter", "stdout")).isZero();
@@ -179,7 +180,9 @@ class SidecarProcessIT {
         assertThat(s.value("sidewatch_events_total", "service", "auth", "severity", "WARN", "kind", "permission_denied")).isEqualTo(1.0);
         assertThat(s.value("sidewatch_events_total", "service", "auth", "severity", "ERROR", "kind", "permission_denied")).isEqualTo(1.0);
         double events = s.series("sidewatch_events_total").values().stream().mapToDouble(Double::doubleValue).sum();
-        assertThat(events).isEqualTo(22.0);
+        assertThat(s.value("sidewatch_events_total", "service", "payments", "severity", "WARN", "kind", "log"))
+                .as("the permission.denial_spike event").isEqualTo(1.0);
+        assertThat(events).isEqualTo(23.0);
 
         // permission denials
         assertThat(s.series("sidewatch_permission_denials_total")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
@@ -219,8 +222,10 @@ class SidecarProcessIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
         List<String> lines = stdoutLines();
-        assertThat(lines).hasSize(22);
+        assertThat(lines).hasSize(23);
         var mapper = new ObjectMapper();
+        assertThat(lines).filteredOn(line -> line.contains("\"permission.denial_spike\"")).singleElement()
+                .satisfies(line -> assertThat(mapper.readTree(line).get("service").asText()).isEqualTo("payments"));
         for (String line : lines) assertThat(mapper.readTree(line).get("severity_number").isInt()).isTrue();
         assertThat(String.join("\n", lines)).doesNotContain("hunter2", "6e41880c453d8949ad26a3f2fecaf0c6");
         assertThat(stderr()).contains("stopping (end of input)").doesNotContain("Exception");

@@ -31,6 +31,8 @@ class PrometheusMetricsTest {
             assertThat(s.type("sidewatch_buffer_events")).isEqualTo("gauge");
             assertThat(s.value("sidewatch_buffer_events", "exporter", "stdout")).isZero();
             assertThat(s.value("sidewatch_buffer_bytes", "exporter", "stdout")).isZero();
+            assertThat(s.value("sidewatch_buffer_capacity_bytes", "exporter", "stdout"))
+                    .isEqualTo((double) ExportQueue.DEFAULT_HIGH_WATER_BYTES);
             assertThat(s.value("sidewatch_dropped_events_total", "reason", "buffer_overflow")).isZero();
         }
     }

@@ -162,7 +162,7 @@ public final class BufferedExporter {
         MeterRegistry registry = metrics.registry();
         String name = settings.name();
         this.spansOf = spansOf;
-        this.meters = metrics.bufferedExporter(name, this::bufferedEvents, this::bufferedBytes, spansOf != null);
+        this.meters = metrics.bufferedExporter(name, this::bufferedEvents, this::bufferedBytes, settings.maxBytes(), spansOf != null);
         retries = Counter.builder("sidewatch.export.retries").description("Export attempts that will be retried")
                 .tags("exporter", name).register(registry);
         redelivered = Counter.builder("sidewatch.buffer.redelivered")

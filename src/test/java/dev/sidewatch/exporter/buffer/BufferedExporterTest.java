@@ -109,6 +109,7 @@ class BufferedExporterTest {
         assertThat(s.value("sidewatch_export_failures_total", "exporter", "otlp", "signal", "logs")).isZero();
         assertThat(s.value("sidewatch_buffer_events", "exporter", "otlp")).isZero();
         assertThat(s.value("sidewatch_buffer_bytes", "exporter", "otlp")).isZero();
+        assertThat(s.value("sidewatch_buffer_capacity_bytes", "exporter", "otlp")).isEqualTo((double) (1 << 20));
         assertThat(buffer.problem()).isNull();
         assertThat(buffer.drainAndStop(Duration.ofSeconds(5))).isZero();
         assertThat(logText()).isEmpty();
