@@ -50,4 +50,4 @@ app.get('/crash', (req, res) => {
 });
 
 const port = Number(process.env.PORT || 3000);
-app.listen(port, '127.0.0.1', () => logger.info({ port }, 'demo-api listening'));
+app.listen(port, process.env.HOST || '127.0.0.1', () => logger.info({ port }, 'demo-api listening'));
