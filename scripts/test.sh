@@ -8,6 +8,8 @@ command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq mave
 if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager
 fi
+# DeploymentFilesTest runs `docker-compose config` on docker-compose.yaml (Debian's docker-compose; no engine needed)
+command -v docker-compose >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose; }
 # the end-to-end test's Node.js service: npm packages and Node 24 from npm (idempotent, fast once cached)
 bash src/test/node/e2e/setup.sh
 # the alerting live test runs the example service: its npm packages (skipped when the tree matches the lock file)
