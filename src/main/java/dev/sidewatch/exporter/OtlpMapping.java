@@ -67,10 +67,13 @@ final class OtlpMapping {
         this.scope = scope;
     }
 
-    /** OTLP {@code event_name} for a kind; null for plain logs. */
-    static String eventName(Kind kind) {
-        return switch (kind) {
-            case LOG -> null;
+    /**
+     * OTLP {@code event_name} (SPEC 6) by kind; a {@code log} is named by its own {@code event.name} when it
+     * has one (the denial-spike events of SPEC 5, the guide's {@code evt.name}), else it has none.
+     */
+    static String eventName(Event e) {
+        return switch (e.kind()) {
+            case LOG -> e.event() == null ? null : e.event().name();
             case EXCEPTION -> "exception";
             case HTTP_REQUEST -> "http.request";
             case AUTH_FAILURE -> "auth.failure";
@@ -82,7 +85,7 @@ final class OtlpMapping {
         int number = e.severityNumber() >= 0 && e.severityNumber() < SEVERITIES.length ? e.severityNumber() : 0;
         return new EventLogRecord(resources.forService(e.service()), scope, nanos(e.effectiveTime()), nanos(e.observedTime()),
                 spanContext(e.traceId(), e.spanId()), SEVERITIES[number], e.severity().name(),
-                e.message() == null ? null : Value.of(e.message()), attributes(e), eventName(e.kind()));
+                e.message() == null ? null : Value.of(e.message()), attributes(e), eventName(e));
     }
 
     /** The SERVER span of an event with a synthesised span, or null. */

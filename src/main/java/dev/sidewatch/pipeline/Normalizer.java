@@ -32,18 +32,29 @@ public final class Normalizer {
     private static final FieldPath[] MESSAGE_KEYS = FieldPath.all("msg", "message", "@message");
     private static final FieldPath[] STATUS_KEYS = FieldPath.all("res.statusCode", "statusCode", "status", "http.response.status_code", "http.status_code", "response.status");
     private static final FieldPath[] METHOD_KEYS = FieldPath.all("req.method", "method", "http.request.method", "http.method", "request.method");
-    private static final FieldPath[] PATH_KEYS = FieldPath.all("req.url", "req.path", "url.path", "url", "path", "http.target", "http.url", "request.url");
+    /** Read only beside a status or method: a bare {@code path} is as often a file path (an fs error's). */
+    private static final FieldPath[] PATH_KEYS = FieldPath.all("req.url", "req.path", "url.path", "originalUrl", "url", "path", "http.target", "http.url", "request.url");
+    /** Read on any record (SPEC 4): these name a request URL wherever they occur. */
+    private static final FieldPath[] URL_KEYS = FieldPath.all("req.url", "url.path", "originalUrl", "url");
     private static final FieldPath[] ROUTE_KEYS = FieldPath.all("req.route", "route", "http.route");
     private static final FieldPath[] DURATION_KEYS = FieldPath.all("responseTime", "duration_ms", "durationMs", "elapsed", "response_time");
     private static final FieldPath[] CLIENT_IP_KEYS = FieldPath.all("req.remoteAddress", "req.ip", "remoteAddress", "client_ip", "clientIp", "client.address", "ip");
     private static final FieldPath[] USER_AGENT_KEYS = FieldPath.all("userAgent", "user_agent.original", "user_agent", "http.user_agent");
-    private static final FieldPath[] EVENT_NAME_KEYS = FieldPath.all("event.name", "event.action");
-    private static final FieldPath[] EVENT_OUTCOME_KEYS = FieldPath.all("event.outcome");
+    private static final FieldPath[] HEADER_HOLDERS = FieldPath.all("req.headers", "headers");
+    /** The event object: ECS/OTel {@code event}, then the logging guide's {@code evt} (SPEC 4). */
+    private static final EventKeys[] EVENT_KEYS = {new EventKeys("event"), new EventKeys("evt")};
+    private static final FieldPath TAGS = FieldPath.of("tags");
     private static final FieldPath SERVICE_NAME = FieldPath.of("service", "name");
     private static final FieldPath DD_SERVICE = FieldPath.of("dd", "service");
-    private static final FieldPath REQ_USER_AGENT = FieldPath.of("req", "headers", "user-agent");
-    private static final FieldPath EVENT_CATEGORY = FieldPath.of("event", "category");
-    private static final FieldPath[] USER_KEYS = FieldPath.all("user.id", "userId", "user_id", "enduser.id");
+    private static final FieldPath[] USER_KEYS = FieldPath.all("user.id", "usr.id", "userId", "user_id", "enduser.id");
+
+    /** Where one event object keeps its parts; {@code action} (ECS) is the name when there is no {@code name}. */
+    private record EventKeys(FieldPath category, FieldPath[] name, FieldPath[] outcome, FieldPath tags) {
+        EventKeys(String object) {
+            this(FieldPath.of(object, "category"), new FieldPath[]{FieldPath.of(object, "name"), FieldPath.of(object, "action")},
+                    new FieldPath[]{FieldPath.of(object, "outcome")}, FieldPath.of(object, "tags"));
+        }
+    }
 
     private final StatusLevelPolicy statusPolicy;
     private final Redactor redactor;
@@ -227,15 +238,20 @@ public final class Normalizer {
                 break;
             }
         }
-        if (status == null && method == null) return null;
         String path = null;
-        for (FieldPath key : PATH_KEYS) {
+        for (FieldPath key : status == null && method == null ? URL_KEYS : PATH_KEYS) {
             if (Fields.get(fields, key) instanceof String s && !s.isEmpty()) {
                 Fields.take(fields, key);
                 path = pathOf(s, fields);
                 break;
             }
         }
+        String clientIp = firstHop(takeString(fields, CLIENT_IP_KEYS));
+        if (clientIp == null) clientIp = firstHop(header(fields, "x-forwarded-for", false));
+        String userAgent = header(fields, "user-agent", true);
+        if (userAgent == null) userAgent = takeString(fields, USER_AGENT_KEYS);
+        // SPEC 4: a record with request fields but no status is still what its other fields make it, with its http
+        if (status == null && method == null && path == null && clientIp == null && userAgent == null) return null;
         String route = takeString(fields, ROUTE_KEYS);
         Double duration = null;
         for (FieldPath key : DURATION_KEYS) {
@@ -245,15 +261,32 @@ public final class Normalizer {
                 break;
             }
         }
-        String clientIp = takeString(fields, CLIENT_IP_KEYS);
-        String userAgent = null;
-        if (Fields.get(fields, REQ_USER_AGENT) instanceof String ua) {
-            userAgent = ua;
-            Fields.take(fields, REQ_USER_AGENT);
-        } else {
-            userAgent = takeString(fields, USER_AGENT_KEYS);
-        }
         return new HttpInfo(method, path, route, status, duration, clientIp, userAgent);
+    }
+
+    /** A request header from {@code req.headers} or {@code headers}, any case; taken out when {@code take}. */
+    @SuppressWarnings("unchecked")
+    private static String header(Map<String, Object> fields, String name, boolean take) {
+        for (FieldPath holder : HEADER_HOLDERS) {
+            if (Fields.get(fields, holder) instanceof Map<?, ?> headers) {
+                String value = Fields.header(headers, name);
+                if (value == null || value.isBlank()) continue;
+                if (take && headers.get(name) == value) {
+                    headers.remove(name);
+                    if (headers.isEmpty()) Fields.take(fields, holder);
+                }
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The client of {@code "203.0.113.9, 10.0.0.1"} (an {@code x-forwarded-for} list) is its first hop. */
+    private static String firstHop(String address) {
+        if (address == null) return null;
+        int comma = address.indexOf(',');
+        String first = (comma < 0 ? address : address.substring(0, comma)).strip();
+        return first.isEmpty() ? null : first;
     }
 
     /** The path without query string; a query is kept as the {@code url.query} attribute. */
@@ -285,32 +318,48 @@ public final class Normalizer {
         String name = null;
         String category = null;
         String outcome = null;
+        List<String> tags = null;
         if (fields.get("event") instanceof String s) {
             name = s;
             fields.remove("event");
         } else {
-            Object cat = Fields.get(fields, EVENT_CATEGORY);
-            if (cat instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof String first) {
-                category = first;
-                if (list.size() == 1) Fields.take(fields, EVENT_CATEGORY);
-            } else if (cat instanceof String c) {
-                category = c;
-                Fields.take(fields, EVENT_CATEGORY);
+            for (EventKeys keys : EVENT_KEYS) {
+                category = takeCategory(fields, keys.category());
+                name = takeString(fields, keys.name());
+                outcome = takeString(fields, keys.outcome());
+                tags = takeTags(fields, keys.tags());
+                if (category != null || name != null || outcome != null || tags != null) break;
             }
-            name = takeString(fields, EVENT_NAME_KEYS);
-            outcome = takeString(fields, EVENT_OUTCOME_KEYS);
         }
         if (outcome == null && fields.get("outcome") instanceof String o) {
             outcome = o;
             fields.remove("outcome");
         }
-        List<String> tags = null;
-        if (fields.get("tags") instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(t -> t instanceof String)) {
-            tags = list.stream().map(String.class::cast).toList();
-            fields.remove("tags");
-        }
+        if (tags == null) tags = takeTags(fields, TAGS);
         if (name == null && category == null && outcome == null && tags == null) return null;
         return new EventInfo(category, name, outcome, tags);
+    }
+
+    /** A category string, or the first of an ECS list (the list stays as an attribute when it has more). */
+    private static String takeCategory(Map<String, Object> fields, FieldPath key) {
+        Object cat = Fields.get(fields, key);
+        if (cat instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof String first) {
+            if (list.size() == 1) Fields.take(fields, key);
+            return first;
+        }
+        if (cat instanceof String c && !c.isEmpty()) {
+            Fields.take(fields, key);
+            return c;
+        }
+        return null;
+    }
+
+    private static List<String> takeTags(Map<String, Object> fields, FieldPath key) {
+        if (!(Fields.get(fields, key) instanceof List<?> list) || list.isEmpty()) return null;
+        for (Object tag : list) if (!(tag instanceof String)) return null;
+        Fields.take(fields, key);
+        @SuppressWarnings("unchecked") List<String> strings = (List<String>) list;
+        return List.copyOf(strings);
     }
 
     private static boolean isAuthFailure(EventInfo event) {

@@ -15,13 +15,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Decodes one {@code POST /v1/ingest} body, by its content rather than its label: a JSON array of
- * objects, a single (possibly pretty-printed) JSON object, or else lines — NDJSON and {@code text/plain}
- * alike, each line JSON or text, with Node error blocks joined. May block (it waits for the pipeline
- * every {@value #CHECK_EVERY} records), so it runs on a worker thread, never an event loop.
+ * Decodes one {@code POST /v1/ingest} body by its {@code Content-Type} (SPEC 3): {@code application/json}
+ * (or a {@code +json} type) is one JSON object or an array of objects; anything else — NDJSON,
+ * {@code text/plain}, no type — is lines, each its own record (JSON or text, Node error blocks joined),
+ * never sniffed as one JSON document, so a bad or too-deep line is a text event and never fails the body.
+ * May block (it waits for the pipeline every {@value #CHECK_EVERY} records), so it runs on a worker
+ * thread, never an event loop.
  */
 final class BodyDecoder {
     /** A JSON array element that is neither an object nor a string. */
@@ -39,21 +42,13 @@ final class BodyDecoder {
     private BodyDecoder() {
     }
 
-    static Result decode(byte[] body, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics,
+    /** @param contentType the request's {@code Content-Type}, or null */
+    static Result decode(byte[] body, String contentType, Normalizer normalizer, EventSink sink, ReceiverMetrics metrics,
                          Normalizer.Origin origin) throws InterruptedException {
         var counting = new CountingSink(sink);
         var decoder = new RecordDecoder(normalizer, counting, metrics);
-        int first = firstNonWhitespace(body);
-        if (first < 0) return new Result(0, 0, null);
-        if (body[first] == '[') return array(body, decoder, counting, metrics, origin);
-        // a one-line object over the line limit takes the line path, which cuts it (SPEC 8)
-        if (body[first] == '{' && (body.length <= LineFramer.MAX_LINE_BYTES || hasInteriorNewline(body, first))) {
-            Map<String, Object> single = JsonRecordParser.parseObject(body, 0, body.length);
-            if (single != null) {
-                decoder.fields(single, origin, body.length);
-                return new Result(1, 0, null);
-            }
-        }
+        if (firstNonWhitespace(body) < 0) return new Result(0, 0, null);
+        if (isJson(contentType)) return json(body, decoder, counting, metrics, origin);
         var stream = new LineStream(decoder, origin, false);
         for (int from = 0; from < body.length; from += LINE_SLICE) {
             stream.feed(body, from, Math.min(LINE_SLICE, body.length - from));
@@ -63,31 +58,48 @@ final class BodyDecoder {
         return new Result(counting.count, 0, null);
     }
 
-    private static Result array(byte[] body, RecordDecoder decoder, CountingSink counting, ReceiverMetrics metrics,
-                                Normalizer.Origin origin) throws InterruptedException {
-        // first pass: validate the whole array and find its elements, so a bad body is refused as a whole
+    /** {@code application/json} or a structured-syntax {@code +json} type, any parameters. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) return false;
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+    }
+
+    private static Result json(byte[] body, RecordDecoder decoder, CountingSink counting, ReceiverMetrics metrics,
+                               Normalizer.Origin origin) throws InterruptedException {
+        // first pass: validate the whole document and find its records, so a bad body is refused as a whole
         List<Object> elements = new ArrayList<>();
         int rejected = 0;
         try (JsonParser p = FACTORY.createParser(body, 0, body.length)) {
-            p.nextToken();
-            JsonToken t;
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t == null) throw new IOException("the array is not closed");
+            JsonToken root = p.nextToken();
+            if (root == JsonToken.START_OBJECT) {
                 long start = p.currentTokenLocation().getByteOffset();
-                if (t == JsonToken.VALUE_STRING) {
-                    elements.add(p.getText());
-                } else if (t == JsonToken.START_OBJECT) {
-                    p.skipChildren();
-                    elements.add(new long[]{start, p.currentLocation().getByteOffset()});
-                } else {
-                    p.skipChildren();
-                    rejected++;
+                p.skipChildren();
+                elements.add(new long[]{start, p.currentLocation().getByteOffset()});
+            } else if (root == JsonToken.START_ARRAY) {
+                JsonToken t;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (t == null) throw new IOException("the array is not closed");
+                    long start = p.currentTokenLocation().getByteOffset();
+                    if (t == JsonToken.VALUE_STRING) {
+                        elements.add(p.getText());
+                    } else if (t == JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        elements.add(new long[]{start, p.currentLocation().getByteOffset()});
+                    } else {
+                        p.skipChildren();
+                        rejected++;
+                    }
                 }
+            } else {
+                throw new IOException("an application/json body is one JSON object or an array of objects; send lines as application/x-ndjson or text/plain");
             }
-            if (p.nextToken() != null) throw new IOException("content after the array");
+            if (p.nextToken() != null) throw new IOException("content after the JSON " + (root == JsonToken.START_OBJECT ? "object" : "array")
+                    + "; send several objects as an array, or as lines with application/x-ndjson");
         } catch (IOException | RuntimeException e) {
             metrics.rejected(RecordDecoder.INVALID_JSON);
-            return new Result(0, 0, "invalid JSON array: " + firstLine(e.getMessage()));
+            return new Result(0, 0, "invalid JSON body: " + firstLine(e.getMessage()));
         }
         for (int i = 0; i < rejected; i++) metrics.rejected(NOT_AN_OBJECT);
         for (Object element : elements) {
@@ -102,6 +114,7 @@ final class BodyDecoder {
                 if (length > LineFramer.MAX_LINE_BYTES) {
                     decoder.line(cut(body, start), origin);
                 } else {
+                    // null only for nesting deeper than 64 levels (the syntax was checked): kept as text (SPEC 8)
                     Map<String, Object> fields = JsonRecordParser.parseObject(body, start, length);
                     if (fields != null) decoder.fields(fields, origin, length);
                     else decoder.line(LogLine.of(new String(body, start, length, StandardCharsets.UTF_8)), origin);
@@ -115,13 +128,6 @@ final class BodyDecoder {
     /** The first 1 MiB from {@code from}, marked as cut: an element over the line limit, cut as a line is (SPEC 8). */
     private static LogLine cut(byte[] bytes, int from) {
         return LogLine.ofBytes(Arrays.copyOfRange(bytes, from, from + LineFramer.MAX_LINE_BYTES), -1, true);
-    }
-
-    private static boolean hasInteriorNewline(byte[] body, int from) {
-        int end = body.length;
-        while (end > from && (body[end - 1] == '\n' || body[end - 1] == '\r' || body[end - 1] == ' ' || body[end - 1] == '\t')) end--;
-        for (int i = from; i < end; i++) if (body[i] == '\n') return true;
-        return false;
     }
 
     private static int firstNonWhitespace(byte[] body) {

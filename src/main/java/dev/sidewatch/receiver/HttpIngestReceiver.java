@@ -288,7 +288,8 @@ public final class HttpIngestReceiver extends VerticleBase {
 
     private Future<?> decodeIngest(RoutingContext ctx, byte[] bytes) {
         Normalizer.Origin origin = new Normalizer.Origin(serviceOf(ctx.request()), NAME, null);
-        return workers.executeBlocking(() -> BodyDecoder.decode(bytes, normalizer, sink, metrics, origin), false)
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return workers.executeBlocking(() -> BodyDecoder.decode(bytes, contentType, normalizer, sink, metrics, origin), false)
                 .compose(this::persisted)
                 .onSuccess(result -> {
                     if (result.error() != null) {

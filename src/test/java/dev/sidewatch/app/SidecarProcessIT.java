@@ -40,6 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SidecarProcessIT {
     static final Path TESTDATA = Path.of("src/test/resources/testdata/sidecar");
+    static final Path GUIDE_CAPTURES = Path.of("src/test/resources/testdata/normalize");
 
     @TempDir
     Path dir;
@@ -282,6 +283,54 @@ class SidecarProcessIT {
         assertThat(written).containsAll(accepted);
         assertThat(accepted).hasSizeGreaterThanOrEqualTo(2000);
         assertThat(stderr()).contains("stopping (SIG" + signal + ")", "sidewatch: stopped\n").doesNotContain("Exception");
+    }
+
+    /**
+     * The logging guide's recipe as captured under Node 22 and 24 ({@code testdata/normalize/node*-guide}, from
+     * {@code src/test/node/guide}), each file over its own TCP connection: every authentication failure (the
+     * auth middleware's {@code evt} authFailed and the routeLogger's 401) and every denial (the caught and the
+     * uncaught denied read, the authorization {@code evt}, the 403) is counted as SPEC 5 says.
+     */
+    @Test
+    void guideCaptures_overTcp_countEveryAuthFailureAndDenial() throws Exception {
+        start("", "--service", "nodeserver");
+        long bytes = 0;
+        for (String node : List.of("node22-guide", "node24-guide")) {
+            byte[] capture = Files.readAllBytes(GUIDE_CAPTURES.resolve(node).resolve("input.log"));
+            bytes += capture.length;
+            try (Socket socket = new Socket("127.0.0.1", tcpPort)) {
+                socket.getOutputStream().write(capture);
+            }
+        }
+        // 44 lines a file; Express's printed error and Node's two-line warnings are joined: 28 events a file
+        await().untilAsserted(() -> assertThat(scrape().value("sidewatch_exported_total", "exporter", "stdout", "signal", "logs")).isEqualTo(56.0));
+        Scrape s = scrape();
+        assertThat(s.value("sidewatch_received_records_total", "receiver", "tcp")).isEqualTo(56.0);
+        assertThat(s.value("sidewatch_received_bytes_total", "receiver", "tcp")).isEqualTo(bytes);
+
+        assertThat(s.value("sidewatch_auth_failures_total", "service", "nodeserver")).as("2 authFailed + 2 401 per Node").isEqualTo(8.0);
+        assertThat(s.series("sidewatch_permission_denials_total")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                Scrape.series("sidewatch_permission_denials_total", "service", "nodeserver", "permission", "FileSystemRead", "source", "node"), 4.0,
+                Scrape.series("sidewatch_permission_denials_total", "service", "nodeserver", "permission", "brandDenied", "source", "app"), 2.0,
+                Scrape.series("sidewatch_permission_denials_total", "service", "nodeserver", "permission", "http.forbidden", "source", "http"), 2.0));
+        assertThat(s.value("sidewatch_events_total", "service", "nodeserver", "severity", "WARN", "kind", "auth_failure")).isEqualTo(8.0);
+        assertThat(s.value("sidewatch_events_total", "service", "nodeserver", "severity", "ERROR", "kind", "permission_denied")).isEqualTo(4.0);
+        assertThat(s.value("sidewatch_events_total", "service", "nodeserver", "severity", "WARN", "kind", "permission_denied")).isEqualTo(4.0);
+        // 200 201 403 401 401 404 500 500 500 200 per Node; the 301 never reaches the log (routeLogger throws)
+        assertThat(s.series("sidewatch_http_requests_total")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                Scrape.series("sidewatch_http_requests_total", "service", "nodeserver", "method", "GET", "status_class", "2xx"), 2.0,
+                Scrape.series("sidewatch_http_requests_total", "service", "nodeserver", "method", "POST", "status_class", "2xx"), 4.0,
+                Scrape.series("sidewatch_http_requests_total", "service", "nodeserver", "method", "POST", "status_class", "4xx"), 6.0,
+                Scrape.series("sidewatch_http_requests_total", "service", "nodeserver", "method", "GET", "status_class", "4xx"), 2.0,
+                Scrape.series("sidewatch_http_requests_total", "service", "nodeserver", "method", "POST", "status_class", "5xx"), 2.0,
+                Scrape.series("sidewatch_http_requests_total", "service", "nodeserver", "method", "GET", "status_class", "5xx"), 4.0));
+
+        List<JsonNode> events = new ArrayList<>();
+        var json = new ObjectMapper();
+        for (String line : stdoutLines()) if (line.startsWith("{")) events.add(json.readTree(line));
+        assertThat(events).filteredOn(e -> e.path("event").path("name").asText().equals("authFailed"))
+                .hasSize(4).allSatisfy(e -> assertThat(e.get("kind").asText()).isEqualTo("auth_failure"));
+        assertThat(events).filteredOn(e -> e.path("user").path("id").asText().equals("u-42")).as("routeLogger's userId, usr.id, user.id").hasSize(16);
     }
 
     @Test

@@ -104,20 +104,23 @@ class OtlpExporterTest {
     }
 
     @Test
-    void eventName_followsTheKind() throws Exception {
+    void eventName_followsTheKind_andALogIsNamedByItsOwnEvent() throws Exception {
         List<Event> events = List.of(
                 line("{\"msg\":\"plain\"}"),
+                line("{\"message\":\"Item created\",\"evt\":{\"category\":\"catalog\",\"name\":\"itemCreated\",\"outcome\":\"success\"},\"usr\":{\"id\":\"u-42\"}}"),
                 line("{\"err\":{\"type\":\"TypeError\",\"message\":\"x is undefined\",\"stack\":\"TypeError: x is undefined\\n    at f (a.js:1:1)\"},\"msg\":\"boom\"}"),
                 line("{\"req\":{\"method\":\"GET\",\"url\":\"/ok\"},\"res\":{\"statusCode\":200},\"msg\":\"request completed\"}"),
                 line("{\"req\":{\"method\":\"GET\",\"url\":\"/me\"},\"res\":{\"statusCode\":401},\"msg\":\"request completed\"}"),
                 line("{\"level\":50,\"err\":{\"type\":\"Error\",\"message\":\"Access to this API has been restricted\",\"code\":\"ERR_ACCESS_DENIED\","
                         + "\"permission\":\"FileSystemRead\",\"resource\":\"/etc/passwd\"},\"msg\":\"read failed\"}"));
-        assertThat(events).extracting(Event::kind).containsExactly(Kind.LOG, Kind.EXCEPTION, Kind.HTTP_REQUEST, Kind.AUTH_FAILURE, Kind.PERMISSION_DENIED);
+        assertThat(events).extracting(Event::kind).containsExactly(Kind.LOG, Kind.LOG, Kind.EXCEPTION, Kind.HTTP_REQUEST, Kind.AUTH_FAILURE, Kind.PERMISSION_DENIED);
 
         await(exporter().export(events));
 
         assertThat(collector.logs()).extracting(l -> l.record().getEventName())
-                .containsExactly("", "exception", "http.request", "auth.failure", "permission.denied");
+                .containsExactly("", "itemCreated", "exception", "http.request", "auth.failure", "permission.denied");
+        assertThat(collector.logs().get(1).record().getAttributesList()).contains(
+                KeyValue.newBuilder().setKey("enduser.id").setValue(AnyValue.newBuilder().setStringValue("u-42")).build());
     }
 
     @Test

@@ -428,4 +428,98 @@ class NormalizerTest {
         assertThat(e.user()).isEqualTo(new Event.UserInfo("u-42"));
         assertThat(e.attributes()).isEmpty();
     }
+
+    // --- the logging guide's recipe (shared/seeds/004 sections 5 and 8), as captured in testdata/normalize/node*-guide
+
+    @Test
+    void guideAuthFailed_evtIsTheEventAndMakesAnAuthFailureWithItsHttp() {
+        Event e = line("{\"env\":\"production\",\"evt\":{\"category\":\"authentication\",\"name\":\"authFailed\",\"outcome\":\"failure\"},"
+                + "\"hostname\":\"vm\",\"ip\":\"203.0.113.9, 10.0.0.1\",\"level\":\"warn\",\"message\":\"Auth failed\",\"service\":\"nodeserver\","
+                + "\"timestamp\":\"2026-12-04T13:09:15.075Z\",\"url\":\"/api/getData?page=2\",\"userAgent\":\"guide-client/1.0\",\"version\":\"unknown\"}");
+        assertThat(e.kind()).isEqualTo(Kind.AUTH_FAILURE);
+        assertThat(e.event()).isEqualTo(new Event.EventInfo("authentication", "authFailed", "failure", null));
+        assertThat(e.http()).isEqualTo(new Event.HttpInfo(null, "/api/getData", null, null, null, "203.0.113.9", "guide-client/1.0"));
+        assertThat(e.service()).isEqualTo("nodeserver");
+        assertThat(e.attributes()).containsOnlyKeys("env", "hostname", "version", "url.query").containsEntry("url.query", "page=2");
+    }
+
+    @Test
+    void guideRouteLogger401_isAnAuthFailureWithUserAndStringDuration() {
+        Event e = line("{\"contentType\":\"text/plain; charset=utf-8\",\"durationMs\":\"0.96\",\"ip\":\"::ffff:127.0.0.1\",\"level\":\"warn\","
+                + "\"message\":\"Request completed\",\"method\":\"POST\",\"statusCode\":401,\"url\":\"/api/getData\",\"userAgent\":\"curl/8.5\",\"userId\":\"u-42\"}");
+        assertThat(e.kind()).isEqualTo(Kind.AUTH_FAILURE);
+        assertThat(e.severity()).isEqualTo(Severity.WARN);
+        assertThat(e.http().durationMs()).isEqualTo(0.96);
+        assertThat(e.http().clientIp()).isEqualTo("::ffff:127.0.0.1");
+        assertThat(e.user()).isEqualTo(new Event.UserInfo("u-42"));
+        assertThat(e.attributes()).containsOnlyKeys("contentType");
+    }
+
+    @Test
+    void evtAuthorizationFailure_isAnAppDenialNamedByTheEvent() {
+        Event e = line("{\"level\":\"warn\",\"message\":\"Brand check failed\",\"evt\":{\"tags\":[\"security\"],\"category\":\"authorization\","
+                + "\"name\":\"brandDenied\",\"outcome\":\"failure\"},\"usr\":{\"id\":\"u-42\",\"brand\":\"other\"}}");
+        assertThat(e.kind()).isEqualTo(Kind.PERMISSION_DENIED);
+        assertThat(e.permission()).isEqualTo(new Event.PermissionInfo("brandDenied", null, "app"));
+        assertThat(e.event().tags()).containsExactly("security");
+        assertThat(e.user()).isEqualTo(new Event.UserInfo("u-42"));
+        assertThat(e.attributes()).containsOnly(Map.entry("usr", Map.of("brand", "other")));
+    }
+
+    @Test
+    void evtSuccess_isALogEventWithItsUserAndTheRestOfUsrKept() {
+        Event e = line("{\"level\":\"info\",\"message\":\"Survey completed\",\"evt\":{\"tags\":[\"survey\",\"customer-feedback\"],"
+                + "\"category\":\"survey\",\"name\":\"surveyCompleted\",\"outcome\":\"success\",\"extra\":1},\"usr\":{\"email\":\"a@b.c\",\"caseId\":\"c-1\"}}");
+        assertThat(e.kind()).isEqualTo(Kind.LOG);
+        assertThat(e.event()).isEqualTo(new Event.EventInfo("survey", "surveyCompleted", "success", List.of("survey", "customer-feedback")));
+        assertThat(e.user()).isNull();
+        assertThat(e.attributes()).containsOnly(Map.entry("evt", Map.of("extra", 1L)), Map.entry("usr", Map.of("email", "a@b.c", "caseId", "c-1")));
+    }
+
+    @Test
+    void guideCaughtDenial_errorMessageStackCodeIsANodeDenial() {
+        Event e = line("{\"context\":{\"orderId\":\"o-1\",\"userId\":\"u-42\"},\"error\":{\"code\":\"ERR_ACCESS_DENIED\",\"message\":\"Access to this API has been restricted. "
+                + "Use --allow-fs-read to manage permissions.\",\"stack\":\"Error: Access to this API has been restricted.\\n    at Object.openSync (node:fs:560:18)\"},"
+                + "\"evt\":{\"category\":\"system\",\"name\":\"operationFailed\",\"outcome\":\"failure\"},\"level\":\"error\",\"message\":\"Operation failed\"}");
+        assertThat(e.kind()).isEqualTo(Kind.PERMISSION_DENIED);
+        assertThat(e.permission()).isEqualTo(new Event.PermissionInfo("FileSystemRead", null, "node"));
+        assertThat(e.error().code()).isEqualTo("ERR_ACCESS_DENIED");
+        assertThat(e.error().stack()).startsWith("Error: Access");
+        assertThat(e.event().name()).isEqualTo("operationFailed");
+        assertThat(e.attributes()).containsOnlyKeys("context");
+    }
+
+    @Test
+    void ecsEventAction_countsAsTheName() {
+        Event e = line("{\"message\":\"login\",\"event\":{\"category\":[\"authentication\"],\"action\":\"user-login\",\"outcome\":\"failure\"}}");
+        assertThat(e.event()).isEqualTo(new Event.EventInfo("authentication", "user-login", "failure", null));
+        assertThat(e.kind()).isEqualTo(Kind.AUTH_FAILURE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "'\"user\":{\"id\":\"u-1\"}'", "'\"usr\":{\"id\":\"u-1\"}'", "'\"userId\":\"u-1\"'", "'\"user_id\":\"u-1\"'",
+            "'\"enduser.id\":\"u-1\"'", "'\"enduser\":{\"id\":\"u-1\"}'"})
+    void userId_isReadFromEveryNameTheLoggersUse(String field) {
+        Event e = line("{\"msg\":\"x\"," + field + "}");
+        assertThat(e.user()).isEqualTo(new Event.UserInfo("u-1"));
+        assertThat(e.attributes()).isEmpty();
+    }
+
+    @Test
+    void originalUrlAndForwardedForHeader_giveThePathAndTheFirstHop() {
+        Event e = line("{\"msg\":\"done\",\"statusCode\":200,\"originalUrl\":\"/a/b?x=1\",\"req\":{\"headers\":{\"x-forwarded-for\":\"198.51.100.4, 10.0.0.2\",\"User-Agent\":\"k6/0.50\"}}}");
+        assertThat(e.kind()).isEqualTo(Kind.HTTP_REQUEST);
+        assertThat(e.http().path()).isEqualTo("/a/b");
+        assertThat(e.http().clientIp()).isEqualTo("198.51.100.4");
+        assertThat(e.http().userAgent()).isEqualTo("k6/0.50");
+        assertThat(e.attributes()).containsEntry("url.query", "x=1");
+    }
+
+    @Test
+    void barePathWithoutStatusOrMethod_staysAnAttribute() {
+        Event e = line("{\"msg\":\"open failed\",\"path\":\"/etc/app.conf\"}");
+        assertThat(e.http()).isNull();
+        assertThat(e.attributes()).containsEntry("path", "/etc/app.conf");
+    }
 }

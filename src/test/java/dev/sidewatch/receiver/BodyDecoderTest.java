@@ -10,6 +10,10 @@ import dev.sidewatch.pipeline.Normalizer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BodyDecoderTest {
 
@@ -22,8 +26,17 @@ class BodyDecoderTest {
         prometheus.close();
     }
 
+    /** A body sent without a Content-Type: lines. */
     private BodyDecoder.Result decode(String body) throws InterruptedException {
-        return BodyDecoder.decode(body.getBytes(StandardCharsets.UTF_8), Normalizer.defaults(), sink,
+        return decode(body, null);
+    }
+
+    private BodyDecoder.Result decodeJson(String body) throws InterruptedException {
+        return decode(body, "application/json; charset=utf-8");
+    }
+
+    private BodyDecoder.Result decode(String body, String contentType) throws InterruptedException {
+        return BodyDecoder.decode(body.getBytes(StandardCharsets.UTF_8), contentType, Normalizer.defaults(), sink,
                 prometheus.receiver("http", HttpIngestReceiver.reasons()), origin);
     }
 
@@ -41,7 +54,7 @@ class BodyDecoderTest {
 
     @Test
     void prettyPrintedObject_isOneEvent() throws Exception {
-        assertThat(decode("{\n  \"level\": 50,\n  \"msg\": \"boom\"\n}\n").accepted()).isEqualTo(1);
+        assertThat(decodeJson("{\n  \"level\": 50,\n  \"msg\": \"boom\"\n}\n").accepted()).isEqualTo(1);
         assertThat(sink.events()).singleElement().satisfies(e -> {
             assertThat(e.message()).isEqualTo("boom");
             assertThat(e.severity().name()).isEqualTo("ERROR");
@@ -50,7 +63,7 @@ class BodyDecoderTest {
 
     @Test
     void array_objectsAndStringsAreEvents_otherValuesAreRejected() throws Exception {
-        var result = decode("[{\"msg\":\"a\"}, \"plain text\", 5, null, {\"msg\":\"b\",\"nested\":{\"x\":[1,2]}}]");
+        var result = decodeJson("[{\"msg\":\"a\"}, \"plain text\", 5, null, {\"msg\":\"b\",\"nested\":{\"x\":[1,2]}}]");
         assertThat(result).isEqualTo(new BodyDecoder.Result(3, 2, null));
         assertThat(sink.messages()).containsExactly("a", "plain text", "b");
         assertThat(sink.events().get(2).attributes()).containsKey("nested");
@@ -59,8 +72,8 @@ class BodyDecoderTest {
 
     @Test
     void malformedArray_isRefusedAsAWhole() throws Exception {
-        var result = decode("[{\"msg\":\"a\"}, {\"msg\":");
-        assertThat(result.error()).startsWith("invalid JSON array");
+        var result = decodeJson("[{\"msg\":\"a\"}, {\"msg\":");
+        assertThat(result.error()).startsWith("invalid JSON body");
         assertThat(sink.events()).isEmpty();
         assertThat(rejected("invalid_json")).isEqualTo(1.0);
     }
@@ -68,7 +81,7 @@ class BodyDecoderTest {
     @Test
     void arrayElementNestedTooDeep_isKeptAsText() throws Exception {
         String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
-        var result = decode("[" + deep + "]");
+        var result = decodeJson("[" + deep + "]");
         assertThat(result.accepted()).isEqualTo(1);
         assertThat(sink.events().getFirst().message()).isEqualTo(deep);
     }
@@ -108,7 +121,7 @@ class BodyDecoderTest {
 
     @Test
     void byteOrderMark_isNotContent() throws Exception {
-        assertThat(decode("\uFEFF[{\"msg\":\"a\"}]").accepted()).isEqualTo(1);
+        assertThat(decodeJson("\uFEFF[{\"msg\":\"a\"}]").accepted()).isEqualTo(1);
         assertThat(sink.messages()).containsExactly("a");
     }
 
@@ -116,7 +129,7 @@ class BodyDecoderTest {
     void aOneLineObjectOrArrayElementOverOneMebibyte_isCutAtOneMebibyteAndMarked_likeALine() throws Exception {
         String big = "{\"msg\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         assertThat(decode(big + "\n").accepted()).isEqualTo(1);
-        assertThat(decode("[" + big + ", \"" + "y".repeat(1536 * 1024) + "\", {\"msg\":\"small\"}]").accepted()).isEqualTo(3);
+        assertThat(decodeJson("[" + big + ", \"" + "y".repeat(1536 * 1024) + "\", {\"msg\":\"small\"}]").accepted()).isEqualTo(3);
         assertThat(sink.events()).hasSize(4);
         for (int i = 0; i < 3; i++) {
             var e = sink.events().get(i);
@@ -125,5 +138,52 @@ class BodyDecoderTest {
         }
         assertThat(sink.events().get(3).message()).isEqualTo("small");
         assertThat(sink.events().get(3).attributes()).doesNotContainKey("sidewatch.truncated");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"text/plain", "text/plain; charset=utf-8", "application/x-ndjson", "application/x-www-form-urlencoded"})
+    @NullSource
+    void linesBody_isNeverSniffedAsOneJsonDocument_andABadOrDeepLineNeverFailsIt(String contentType) throws Exception {
+        String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
+        var result = decode("[{\"msg\":\"looks like an array\"}]\n{\"msg\":\"ok\"}\n{broken\n" + deep + "\n[1, 2\n", contentType);
+        assertThat(result).isEqualTo(new BodyDecoder.Result(5, 0, null));
+        assertThat(sink.messages()).containsExactly("[{\"msg\":\"looks like an array\"}]", "ok", "{broken", deep, "[1, 2");
+        assertThat(sink.events()).extracting(Event::kind).containsOnly(Kind.LOG);
+        assertThat(rejected("invalid_json")).isEqualTo(2.0);
+    }
+
+    @Test
+    void prettyPrintedObjectSentAsText_isLines() throws Exception {
+        assertThat(decode("{\n  \"msg\": \"boom\"\n}\n", "text/plain").accepted()).isEqualTo(3);
+        assertThat(sink.messages()).containsExactly("{", "  \"msg\": \"boom\"", "}");
+    }
+
+    @Test
+    void jsonObjectOverSeveralLines_orOnOne_isOneEvent() throws Exception {
+        assertThat(decodeJson("{\"msg\":\"one\",\"statusCode\":401,\"method\":\"GET\",\"url\":\"/x\"}").accepted()).isEqualTo(1);
+        assertThat(sink.events()).singleElement().extracting(Event::kind).isEqualTo(Kind.AUTH_FAILURE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"msg\":\"a\"}\n{\"msg\":\"b\"}\n", "42", "\"text\"", "{\"msg\":", "[{\"msg\":\"a\"}] trailing"})
+    void jsonBodyThatIsNotOneObjectOrArray_isRefusedWithAReason(String body) throws Exception {
+        var result = decodeJson(body);
+        assertThat(result.error()).startsWith("invalid JSON body: ");
+        assertThat(result.accepted()).isZero();
+        assertThat(sink.events()).isEmpty();
+    }
+
+    @Test
+    void jsonObjectNestedTooDeep_isKeptAsText() throws Exception {
+        String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
+        assertThat(decodeJson(deep).accepted()).isEqualTo(1);
+        assertThat(sink.messages()).containsExactly(deep);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {"application/json|true", "Application/JSON; charset=UTF-8|true", "application/vnd.api+json|true",
+            "application/x-ndjson|false", "text/plain|false", "application/jsonl|false", "text/json-ish|false"})
+    void jsonContentTypes(String contentType, boolean json) {
+        assertThat(BodyDecoder.isJson(contentType)).isEqualTo(json);
     }
 }

@@ -139,8 +139,18 @@ class HttpIngestReceiverTest {
         start(null, 1 << 20);
         var response = post("/v1/ingest", "[{\"msg\":", "Content-Type", "application/json");
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(error(response)).startsWith("invalid JSON array");
+        assertThat(error(response)).startsWith("invalid JSON body");
         assertThat(sink.events()).isEmpty();
+    }
+
+    @Test
+    void textPlainBody_isLines_evenWhenItStartsLikeAnArray_andABadOrDeepLineIsAnEvent() throws Exception {
+        start(null, 1 << 20);
+        String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
+        var response = post("/v1/ingest", "[not, json\n{\"msg\":\"fine\"}\n" + deep + "\nplain words\n", "Content-Type", "text/plain");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(response.body()).getInteger("accepted")).isEqualTo(4);
+        assertThat(sink.messages()).containsExactly("[not, json", "fine", deep, "plain words");
     }
 
     @Test
