@@ -10,6 +10,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,8 +102,8 @@ public final class TcpReceiver extends VerticleBase {
         var connection = new Connection(socket);
         connections.add(connection);
         socket.handler(connection::received);
-        socket.endHandler(v -> connection.finish());
-        socket.closeHandler(v -> connection.finish());
+        socket.endHandler(v -> connection.ended());
+        socket.closeHandler(v -> connection.ended());
         socket.exceptionHandler(e -> { });
     }
 
@@ -111,8 +112,13 @@ public final class TcpReceiver extends VerticleBase {
         private final NetSocket socket;
         private final LineStream stream = new LineStream(decoder, origin, false);
         private final QuietPeriodFlush quiet;
-        private byte[] heldBack;
-        private int heldBackFrom;
+        /** Chunks read but not yet fed, oldest first; the head from {@link #headFrom}. */
+        private final ArrayDeque<byte[]> unfed = new ArrayDeque<>();
+        private int headFrom;
+        /** Paused for back-pressure, waiting for the pipeline to become writable. */
+        private boolean paused;
+        /** The peer ended or the connection closed; finished once nothing read is left unfed. */
+        private boolean ended;
         private boolean finished;
 
         Connection(NetSocket socket) {
@@ -120,20 +126,29 @@ public final class TcpReceiver extends VerticleBase {
             this.quiet = new QuietPeriodFlush(vertx, quietMillis, stream);
         }
 
+        /**
+         * Vert.x can still deliver a buffer after {@code pause()} (one already on its way, or its queue
+         * drained by {@code resume()}): it waits behind the held-back bytes, in order, never over them.
+         */
         void received(Buffer buffer) {
-            if (finished) return;
             decoder.metrics().bytes(buffer.length());
-            feed(buffer.getBytes(), 0);
+            unfed.addLast(buffer.getBytes());
+            if (!paused) feed();
         }
 
-        /** Feeds from {@code from} slice by slice; stops and pauses the socket when the pipeline is saturated. */
-        private void feed(byte[] bytes, int from) {
-            while (from < bytes.length) {
-                int end = sliceEnd(bytes, from);
-                stream.feed(bytes, from, end - from);
-                from = end;
+        /** Feeds what is unfed slice by slice; stops and pauses the socket when the pipeline is saturated. */
+        private void feed() {
+            while (!unfed.isEmpty()) {
+                byte[] bytes = unfed.peekFirst();
+                int end = sliceEnd(bytes, headFrom);
+                stream.feed(bytes, headFrom, end - headFrom);
+                headFrom = end;
+                if (end == bytes.length) {
+                    unfed.removeFirst();
+                    headFrom = 0;
+                }
                 if (decoder.sink().saturated()) {
-                    pauseUntilWritable(from < bytes.length ? bytes : null, from);
+                    pauseUntilWritable();
                     quiet.activity();
                     return;
                 }
@@ -150,30 +165,38 @@ public final class TcpReceiver extends VerticleBase {
             return limit;
         }
 
-        private void pauseUntilWritable(byte[] rest, int from) {
-            heldBack = rest;
-            heldBackFrom = from;
+        private void pauseUntilWritable() {
+            paused = true;
             socket.pause();
             decoder.sink().whenWritable(() -> context.runOnContext(v -> resume()));
         }
 
         private void resume() {
-            if (finished) return;
-            byte[] rest = heldBack;
-            heldBack = null;
-            if (rest != null) {
-                feed(rest, heldBackFrom);
-                if (heldBack != null) return; // saturated again
-            }
-            socket.resume();
+            if (finished || !paused) return;
+            paused = false;
+            feed();
+            if (paused || finished) return;
+            socket.resume(); // Vert.x delivers what it read while paused, then the end if it came
+            if (ended) context.runOnContext(v -> ended());
         }
 
-        /** End of input or connection closed: everything read so far goes out. */
+        /**
+         * End of input or connection closed. While paused, bytes read before the end may wait here or in
+         * Vert.x: the end then waits until resuming has fed them all, so a line is never dropped nor cut in two.
+         */
+        void ended() {
+            ended = true;
+            if (!paused) finish();
+        }
+
+        /** Everything read so far goes out (also on stop, paused or not). */
         void finish() {
             if (finished) return;
-            byte[] rest = heldBack;
-            heldBack = null;
-            if (rest != null) stream.feed(rest, heldBackFrom, rest.length - heldBackFrom);
+            for (byte[] bytes : unfed) {
+                stream.feed(bytes, headFrom, bytes.length - headFrom);
+                headFrom = 0;
+            }
+            unfed.clear();
             finished = true;
             quiet.cancel();
             stream.finish();
