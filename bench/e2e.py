@@ -14,13 +14,14 @@ The floor, a Jackson streaming parse of the same burst file in its own JVM (JVM 
 script; the table gives the burst and normalize figures as ratios to it. Every figure is the median of RUNS.
 
 Usage: bench/e2e.sh [--full] [--runs N] [--steady S] [--rate R] [--burst N] [--variant 'NAME=FLAGS']...
-       [--memory DIR] [--jfr DIR]
+       [--memory DIR] [--profile DIR]
 A variant's FLAGS are JVM options ('@deploy/jvm.options' reads the file); a token NAME=VALUE without a
 leading '-' is set in the environment instead (MALLOC_ARENA_MAX=2).
 """
 import argparse
 import json
 import os
+import re
 import shlex
 import signal
 import socket
@@ -63,6 +64,44 @@ def status_kib(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def thread_cpu(pid):
+    """{thread id: CPU seconds} of every thread of the process."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[tid] = (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
+def thread_names(pid):
+    """{thread id: name}: the JVM's full names (jcmd Thread.print), else /proc's 15-character comm."""
+    names = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                names[tid] = f.read().strip()
+        except OSError:
+            pass
+    dump = subprocess.run(["jcmd", str(pid), "Thread.print"], capture_output=True, text=True).stdout
+    for m in re.finditer(r'^"([^"]+)".*?nid=(\d+)', dump, re.M):
+        names[m.group(2)] = m.group(1)
+    return names
+
+
+def per_thread(after, before, names):
+    out = {}
+    for tid, v in after.items():
+        d = v - before.get(tid, 0)
+        if d > 0:
+            name = names.get(tid, tid)
+            out[name] = out.get(name, 0) + d
+    return out
 
 
 def split_flags(flags):
@@ -177,8 +216,12 @@ buffer: {{dir: "{workdir}/data-{tag}"}}
 shutdown: {{timeout: 60s}}
 """)
     extra = []
-    if args.jfr:
-        extra = [f"-XX:StartFlightRecording=filename={args.jfr}/{tag}.jfr,settings=profile,dumponexit=true"]
+    if args.profile:
+        extra = [f"-XX:StartFlightRecording=filename={args.profile}/{tag}.jfr,settings=profile,dumponexit=true,"
+                 "jdk.ExecutionSample#period=2ms"]
+    if args.memory:
+        extra.append("-XX:NativeMemoryTracking=summary")
+    phases = {}
     cmd = ["java", *jvm, *extra, "-jar", JAR, "run", "--config", config, "--service", "bench"]
     base = sink.count()
     t0 = time.monotonic()
@@ -203,9 +246,10 @@ shutdown: {{timeout: 60s}}
     sink.record(True)
     sampler = RssSampler(pid)
     sampler.start()
-    c0, w0 = cpu_seconds(pid), time.monotonic()
+    c0, w0, t0, th0 = cpu_seconds(pid), time.monotonic(), time.time(), thread_cpu(pid)
     sent = send_paced(ports["tcp"], lines, args.rate, args.steady)
     c1, w1 = cpu_seconds(pid), time.monotonic()
+    phases["steady"] = {"start": t0, "end": time.time(), "events": sent, "threads": thread_cpu(pid), "before": th0}
     sink.await_count(base + sent, 120)
     r["rss_steady"] = sampler.stop()
     sink.record(False)
@@ -221,20 +265,28 @@ shutdown: {{timeout: 60s}}
     with open(f"/proc/{pid}/clear_refs", "w") as f:
         f.write("5")  # resets VmHWM
     base = sink.count()
-    c0, w0 = cpu_seconds(pid), time.monotonic()
+    c0, w0, t0, th0 = cpu_seconds(pid), time.monotonic(), time.time(), thread_cpu(pid)
     with socket.create_connection(("127.0.0.1", ports["tcp"])) as s, open(burst_file, "rb") as f:
         s.sendfile(f)
     sink.await_count(base + burst_lines, 300)
     c1, w1 = cpu_seconds(pid), time.monotonic()
+    phases["burst"] = {"start": t0, "end": time.time(), "events": burst_lines, "threads": thread_cpu(pid), "before": th0}
     r["rss_burst"] = status_kib(pid, "VmHWM") / 1024
     r["burst_eps_cpu"] = burst_lines / (c1 - c0)
     r["burst_eps_wall"] = burst_lines / (w1 - w0)
     r["burst_cpu_s"] = c1 - c0
     if args.memory:
         memory_breakdown(pid, os.path.join(args.memory, f"{tag}-burst.txt"))
+    names = thread_names(pid)
+    for p in phases.values():
+        p["threads"] = per_thread(p["threads"], p.pop("before"), names)
     proc.send_signal(signal.SIGTERM)
     if proc.wait(120) != 0:
         sys.exit(f"sidewatch exited with {proc.returncode}; see {workdir}/{tag}.stderr")
+    for d in (args.profile, args.memory):
+        if d:
+            with open(os.path.join(d, f"{tag}-phases.json"), "w") as f:
+                json.dump(phases, f, indent=1)
     return r
 
 
@@ -261,12 +313,13 @@ def main():
     ap.add_argument("--burst", type=int, default=300_000)
     ap.add_argument("--variant", action="append", help="NAME=FLAGS (repeatable); default: jvm.options")
     ap.add_argument("--memory", help="directory for NMT summaries, smaps_rollup and thread dumps")
-    ap.add_argument("--jfr", help="directory for a JFR recording of each sidecar run")
+    ap.add_argument("--profile", help="directory for a JFR recording (2 ms samples) of each sidecar run, with the "
+                    "phases' times and per-thread CPU (bench/profile.py reads them)")
     args = ap.parse_args()
     if args.steady is None:
         args.steady = 60.0 if args.full else 10.0
     variants = args.variant or ["jvm.options=@deploy/jvm.options"]
-    for d in (args.memory, args.jfr):
+    for d in (args.memory, args.profile):
         if d:
             os.makedirs(d, exist_ok=True)
 
