@@ -7,7 +7,7 @@ proportion to that thread's JFR execution samples (jdk.ExecutionSample, every 2 
 window. A sample belongs to the stage of the first frame, from the top of its stack, that a rule below
 names; a JDK frame (HashMap.get) so counts for the project or library code that called it. Threads without
 samples (compiler, GC, the HTTP client's selector in native code) are put by their name. Allocation per
-event comes from JFR's jdk.ThreadAllocationStatistics (exact per-thread allocated bytes).
+event comes from the weights of JFR's jdk.ObjectAllocationSample events in the phase.
 Usage: python3 bench/profile.py DIR   (the directory given to e2e.sh --profile)
 """
 import glob
@@ -57,7 +57,7 @@ def stage_of(frames):
 
 def thread_stage(name):
     for prefix, stage in THREAD_STAGES:
-        if name.startswith(prefix):
+        if fold(name).startswith(prefix):
             return stage
     return "other"
 
@@ -91,32 +91,21 @@ def samples(jfr_file):
 
 
 def allocations(jfr_file):
-    """[(time, thread, allocated bytes so far)] from jdk.ThreadAllocationStatistics."""
-    out = jfr_print(["--events", "jdk.ThreadAllocationStatistics", jfr_file])
+    """[(time, bytes)] from jdk.ObjectAllocationSample: each sample's weight is the bytes its thread allocated
+    since the thread's previous sample, so the weights of a window add up to what was allocated in it."""
+    out = jfr_print(["--events", "jdk.ObjectAllocationSample", jfr_file])
     rows = []
-    for block in out.split("jdk.ThreadAllocationStatistics {")[1:]:
+    units = {"bytes": 1, "byte": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
+    for block in out.split("jdk.ObjectAllocationSample {")[1:]:
         t = re.search(r"startTime = (.*)", block)
-        a = re.search(r"allocated = ([\d.,]+) (bytes|kB|MB|GB)", block)
-        th = re.search(r'thread = "([^"]*)"', block)
-        if t and a and th:
-            mult = {"bytes": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}[a.group(2)]
-            rows.append((parse_time(t.group(1)), th.group(1), float(a.group(1).replace(",", "")) * mult))
+        w = re.search(r"weight = ([\d.,]+) (bytes|byte|kB|MB|GB)", block)
+        if t and w:
+            rows.append((parse_time(t.group(1)), float(w.group(1).replace(",", "")) * units[w.group(2)]))
     return rows
 
 
 def allocated_in(rows, start, end):
-    """Bytes allocated by all threads between the last statistics before start and the first after end."""
-    per_thread = {}
-    for t, th, a in rows:
-        per_thread.setdefault(th, []).append((t, a))
-    total = 0.0
-    for points in per_thread.values():
-        points.sort()
-        before = [a for t, a in points if t <= start]
-        after = [a for t, a in points if t >= end]
-        if after:
-            total += after[0] - (before[-1] if before else 0)
-    return total
+    return sum(b for t, b in rows if t is not None and start <= t <= end)
 
 
 def main():
