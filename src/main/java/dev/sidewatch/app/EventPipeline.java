@@ -6,6 +6,7 @@ import dev.sidewatch.exporter.ExportQueue;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.receiver.EventSink;
 import dev.sidewatch.receiver.PersistenceBarrier;
+import dev.sidewatch.telemetry.DroppedEvents;
 
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ final class EventPipeline implements EventSink, PersistenceBarrier {
         Event event = processor.apply(received);
         metrics.record(event);
         for (ExportQueue queue : queues) {
-            if (!queue.offer(event, bytes)) prometheus.dropped(PrometheusMetrics.DROP_BUFFER_OVERFLOW, 1);
+            if (!queue.offer(event, bytes)) prometheus.dropped(DroppedEvents.BUFFER_OVERFLOW, 1);
         }
     }
 

@@ -25,6 +25,7 @@ import dev.sidewatch.receiver.HttpIngestReceiver;
 import dev.sidewatch.receiver.StdinReceiver;
 import dev.sidewatch.receiver.TcpReceiver;
 import dev.sidewatch.receiver.TraceForwarder;
+import dev.sidewatch.telemetry.DroppedEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -264,7 +265,7 @@ public final class Sidecar {
             otlpExporter.close(Duration.ofMillis(Math.max(remaining(deadline).toMillis(), 1000)));
         }
         if (unwritten > 0) {
-            metrics.dropped(PrometheusMetrics.DROP_SHUTDOWN_TIMEOUT, unwritten);
+            metrics.dropped(DroppedEvents.SHUTDOWN_TIMEOUT, unwritten);
             settings.log().println("sidewatch: warning: shutdown.timeout passed with " + unwritten + " events unwritten");
         }
         if (vertx != null) {

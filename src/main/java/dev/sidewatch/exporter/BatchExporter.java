@@ -1,6 +1,7 @@
 package dev.sidewatch.exporter;
 
 import dev.sidewatch.event.Event;
+import dev.sidewatch.event.ExportResult;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -3,6 +3,7 @@ package dev.sidewatch.exporter;
 import dev.sidewatch.event.Event;
 import dev.sidewatch.event.Kind;
 import dev.sidewatch.event.Severity;
+import dev.sidewatch.telemetry.LabelCap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

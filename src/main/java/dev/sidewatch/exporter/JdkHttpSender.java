@@ -1,5 +1,6 @@
 package dev.sidewatch.exporter;
 
+import dev.sidewatch.event.ExportResult;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.Compressor;

@@ -2,6 +2,7 @@ package dev.sidewatch.exporter;
 
 import dev.sidewatch.config.OtlpExporterConfig.OtlpProtocol;
 import dev.sidewatch.event.Event;
+import dev.sidewatch.event.ExportResult;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.exporter.internal.FailedExportException;

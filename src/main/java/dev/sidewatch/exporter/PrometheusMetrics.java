@@ -1,5 +1,9 @@
 package dev.sidewatch.exporter;
 
+import dev.sidewatch.telemetry.DroppedEvents;
+import dev.sidewatch.telemetry.ExporterMetrics;
+import dev.sidewatch.telemetry.LabelCap;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -28,16 +32,12 @@ public final class PrometheusMetrics implements AutoCloseable {
     /** Rule names the redactor reports (SPEC 4.5); registered at 0. */
     public static final List<String> REDACTION_RULES =
             List.of("key", "jwt", "bearer", "aws_access_key", "pem_private_key", "extra_pattern");
-    /** An exporter refused an event past its hard limit (a producer ignored back-pressure). */
-    public static final String DROP_BUFFER_OVERFLOW = "buffer_overflow";
-    /** Events still buffered when {@code shutdown.timeout} ran out. */
-    public static final String DROP_SHUTDOWN_TIMEOUT = "shutdown_timeout";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final int maxSeries;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final LabelCap<Counter> redactions;
-    private final LabelCap<Counter> dropped;
+    private final DroppedEvents dropped;
 
     /** @param maxSeries {@code metrics.max_series}: label sets kept per metric */
     public PrometheusMetrics(int maxSeries) {
@@ -52,12 +52,8 @@ public final class PrometheusMetrics implements AutoCloseable {
         new ProcessMemoryMetrics().bindTo(registry);
         redactions = new LabelCap<>(maxSeries, new boolean[]{true}, v -> Counter.builder("sidewatch.redactions")
                 .description("Values replaced by [REDACTED], by rule").tags("rule", v[0]).register(registry));
-        dropped = new LabelCap<>(maxSeries, new boolean[]{true}, v -> Counter.builder("sidewatch.dropped.events")
-                .description("Events lost after a receiver accepted them, by reason (zero in normal operation)")
-                .tags("reason", v[0]).register(registry));
+        dropped = new DroppedEvents(registry, maxSeries);
         REDACTION_RULES.forEach(redactions::get);
-        dropped.get(DROP_BUFFER_OVERFLOW);
-        dropped.get(DROP_SHUTDOWN_TIMEOUT);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -71,12 +67,12 @@ public final class PrometheusMetrics implements AutoCloseable {
 
     /** The counters and buffer gauges of one exporter. */
     public ExporterMetrics exporter(String name, ExportQueue queue) {
-        return new ExporterMetrics(registry, name, queue, false);
+        return new ExporterMetrics(registry, name, queue::size, queue::bytes, false);
     }
 
     /** The counters of an exporter that sends spans as well: the {@code traces} signal too. */
     public ExporterMetrics exporterWithTraces(String name, ExportQueue queue) {
-        return new ExporterMetrics(registry, name, queue, true);
+        return new ExporterMetrics(registry, name, queue::size, queue::bytes, true);
     }
 
     /**
@@ -97,9 +93,9 @@ public final class PrometheusMetrics implements AutoCloseable {
         redactions.get(rule).increment();
     }
 
-    /** Counts {@code n} events lost for {@code reason}. */
+    /** Counts {@code n} events lost for {@code reason}; see {@link DroppedEvents}. */
     public void dropped(String reason, long n) {
-        if (n > 0) dropped.get(reason).increment(n);
+        dropped.dropped(reason, n);
     }
 
     /** The Prometheus text format; takes a few milliseconds, so call it off the event loop. */

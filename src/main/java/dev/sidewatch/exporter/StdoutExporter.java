@@ -2,6 +2,7 @@ package dev.sidewatch.exporter;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sidewatch.event.EventJson;
+import dev.sidewatch.telemetry.ExporterMetrics;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

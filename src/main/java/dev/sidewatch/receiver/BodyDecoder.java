@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sidewatch.event.Event;
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.JsonRecordParser;
 import dev.sidewatch.pipeline.LogLine;
 import dev.sidewatch.pipeline.Normalizer;

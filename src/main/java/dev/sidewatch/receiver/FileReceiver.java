@@ -2,7 +2,7 @@ package dev.sidewatch.receiver;
 
 import dev.sidewatch.config.FileReceiverConfig;
 import dev.sidewatch.config.FileReceiverConfig.StartAt;
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.Normalizer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

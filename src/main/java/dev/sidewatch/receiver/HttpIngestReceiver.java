@@ -1,8 +1,8 @@
 package dev.sidewatch.receiver;
 
 import dev.sidewatch.config.HttpReceiverConfig;
-import dev.sidewatch.exporter.ExportResult;
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.event.ExportResult;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.Normalizer;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;

@@ -1,7 +1,7 @@
 package dev.sidewatch.receiver;
 
 import dev.sidewatch.event.Event;
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.JsonRecordParser;
 import dev.sidewatch.pipeline.LogLine;
 import dev.sidewatch.pipeline.Normalizer;

@@ -1,6 +1,6 @@
 package dev.sidewatch.receiver;
 
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.Normalizer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -5,6 +5,7 @@ import dev.sidewatch.event.Event;
 import dev.sidewatch.pipeline.LogLine;
 import dev.sidewatch.pipeline.NodeErrorJoiner;
 import dev.sidewatch.pipeline.Normalizer;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class TailedFile implements Closeable {
     long rotatedSinceNanos = -1;
 
     TailedFile(Path path, Object fileKey, FileChannel channel, byte[] fingerprint, long offset, FileFormat format,
-               Normalizer normalizer, EventSink sink, dev.sidewatch.exporter.ReceiverMetrics metrics, String service) {
+               Normalizer normalizer, EventSink sink, dev.sidewatch.telemetry.ReceiverMetrics metrics, String service) {
         this.path = path;
         this.fileKey = fileKey;
         this.channel = channel;

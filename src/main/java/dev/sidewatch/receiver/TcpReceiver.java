@@ -1,7 +1,7 @@
 package dev.sidewatch.receiver;
 
 import dev.sidewatch.config.HostPort;
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.Normalizer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,6 +1,6 @@
 package dev.sidewatch.receiver;
 
-import dev.sidewatch.exporter.ExportResult;
+import dev.sidewatch.event.ExportResult;
 
 import java.util.concurrent.CompletableFuture;
 

@@ -1,8 +1,9 @@
 package dev.sidewatch.exporter;
 
-import dev.sidewatch.config.OtlpExporterConfig;
 import dev.sidewatch.config.OtlpExporterConfig.OtlpProtocol;
+import dev.sidewatch.config.OtlpExporterConfig;
 import dev.sidewatch.event.Event;
+import dev.sidewatch.event.ExportResult;
 import dev.sidewatch.event.Kind;
 import dev.sidewatch.exporter.OtlpTestEndpoint.Answer;
 import dev.sidewatch.exporter.OtlpTestEndpoint.ReceivedLog;

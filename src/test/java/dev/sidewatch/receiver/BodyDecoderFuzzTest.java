@@ -6,7 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sidewatch.event.Event;
 import dev.sidewatch.event.EventJson;
 import dev.sidewatch.exporter.PrometheusMetrics;
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.Normalizer;
 
 /**

@@ -3,7 +3,7 @@ package dev.sidewatch.receiver;
 import com.google.protobuf.ByteString;
 import dev.sidewatch.config.HostPort;
 import dev.sidewatch.config.HttpReceiverConfig;
-import dev.sidewatch.exporter.ExportResult;
+import dev.sidewatch.event.ExportResult;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.Scrape;
 import dev.sidewatch.pipeline.Normalizer;

@@ -7,7 +7,7 @@ import dev.sidewatch.event.Event;
 import dev.sidewatch.event.EventCodec;
 import dev.sidewatch.event.EventJson;
 import dev.sidewatch.exporter.PrometheusMetrics;
-import dev.sidewatch.exporter.ReceiverMetrics;
+import dev.sidewatch.telemetry.ReceiverMetrics;
 import dev.sidewatch.pipeline.Normalizer;
 
 /**

@@ -1,6 +1,6 @@
 package dev.sidewatch.exporter.buffer;
 
-import dev.sidewatch.exporter.ExportResult;
+import dev.sidewatch.event.ExportResult;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

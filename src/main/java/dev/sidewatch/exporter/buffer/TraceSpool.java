@@ -1,7 +1,7 @@
 package dev.sidewatch.exporter.buffer;
 
-import dev.sidewatch.exporter.ExportResult;
-import dev.sidewatch.exporter.ExporterMetrics;
+import dev.sidewatch.event.ExportResult;
+import dev.sidewatch.telemetry.ExporterMetrics;
 
 import java.io.IOException;
 import java.io.PrintStream;

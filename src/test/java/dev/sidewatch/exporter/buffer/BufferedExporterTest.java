@@ -7,7 +7,7 @@ import dev.sidewatch.event.Event;
 import dev.sidewatch.event.Kind;
 import dev.sidewatch.event.Severity;
 import dev.sidewatch.exporter.ExportQueue;
-import dev.sidewatch.exporter.ExportResult;
+import dev.sidewatch.event.ExportResult;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.Scrape;
 import java.io.ByteArrayOutputStream;

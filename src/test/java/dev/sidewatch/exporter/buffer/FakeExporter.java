@@ -2,7 +2,7 @@ package dev.sidewatch.exporter.buffer;
 
 import dev.sidewatch.event.Event;
 import dev.sidewatch.exporter.BatchExporter;
-import dev.sidewatch.exporter.ExportResult;
+import dev.sidewatch.event.ExportResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

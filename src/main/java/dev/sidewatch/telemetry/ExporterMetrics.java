@@ -1,4 +1,4 @@
-package dev.sidewatch.exporter;
+package dev.sidewatch.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * {@code sidewatch_export_failures_total{exporter,signal}} for the {@code logs} signal (and the
  * {@code traces} signal for an exporter that sends spans), and the
  * {@code sidewatch_buffer_events{exporter}} / {@code sidewatch_buffer_bytes{exporter}} gauges read
- * from its queue. Thread-safe.
+ * from its queue or buffer. Thread-safe.
  */
 public final class ExporterMetrics {
     private final Counter exported;
@@ -19,12 +19,8 @@ public final class ExporterMetrics {
     private final Counter spansExported;
     private final Counter spansFailed;
 
-    ExporterMetrics(MeterRegistry registry, String exporter, ExportQueue queue, boolean traces) {
-        this(registry, exporter, queue::size, queue::bytes, traces);
-    }
-
     /** @param bufferedEvents and {@code bufferedBytes}: what the buffer gauges read (memory and disk for the durable buffer) */
-    ExporterMetrics(MeterRegistry registry, String exporter, LongSupplier bufferedEvents, LongSupplier bufferedBytes, boolean traces) {
+    public ExporterMetrics(MeterRegistry registry, String exporter, LongSupplier bufferedEvents, LongSupplier bufferedBytes, boolean traces) {
         exported = exportedCounter(registry, exporter, "logs");
         failures = failuresCounter(registry, exporter, "logs");
         spansExported = traces ? exportedCounter(registry, exporter, "traces") : null;

@@ -1,4 +1,4 @@
-package dev.sidewatch.exporter;
+package dev.sidewatch.event;
 
 import java.time.Duration;
 import java.util.Objects;

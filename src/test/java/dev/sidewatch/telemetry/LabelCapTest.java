@@ -1,4 +1,4 @@
-package dev.sidewatch.exporter;
+package dev.sidewatch.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

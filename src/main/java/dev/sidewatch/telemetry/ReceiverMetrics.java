@@ -1,4 +1,4 @@
-package dev.sidewatch.exporter;
+package dev.sidewatch.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +18,7 @@ public final class ReceiverMetrics {
     private final ConcurrentHashMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Counter otherReason;
 
-    ReceiverMetrics(MeterRegistry registry, String receiver, Collection<String> reasons) {
+    public ReceiverMetrics(MeterRegistry registry, String receiver, Collection<String> reasons) {
         records = Counter.builder("sidewatch.received.records").description("Records accepted by a receiver")
                 .tags("receiver", receiver).register(registry);
         bytes = Counter.builder("sidewatch.received.bytes").description("Bytes read by a receiver").baseUnit("bytes")

@@ -1,4 +1,4 @@
-package dev.sidewatch.exporter;
+package dev.sidewatch.telemetry;
 
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +15,8 @@ import java.util.function.Function;
  *
  * @param <M> the meter kept per label set
  */
-final class LabelCap<M> {
-    static final String OTHER = "_other";
+public final class LabelCap<M> {
+    public static final String OTHER = "_other";
     /** Most label sets kept free for folded sets. */
     static final int MAX_FOLD_RESERVE = 64;
 
@@ -31,7 +31,7 @@ final class LabelCap<M> {
      * @param foldable  per label, whether its values are unbounded and fold into {@value #OTHER} first
      * @param factory   registers the meter for one label set (values in label order)
      */
-    LabelCap(int maxSeries, boolean[] foldable, Function<String[], M> factory) {
+    public LabelCap(int maxSeries, boolean[] foldable, Function<String[], M> factory) {
         this(maxSeries, foldReserve(maxSeries, foldable), foldable, factory);
     }
 
@@ -44,7 +44,7 @@ final class LabelCap<M> {
     }
 
     /** The meter for these label values, or for their folded set when the cap is reached. */
-    M get(String... values) {
+    public M get(String... values) {
         if (values.length != foldable.length) {
             throw new IllegalArgumentException("expected " + foldable.length + " label values, got " + values.length);
         }
