@@ -30,9 +30,9 @@ report() { # name user sys wall rss
 printf "%-28s %10s %12s %8s %8s %8s\n" command "events/s" "events/cpu-s" "cpu-s" "wall-s" "rss-MiB"
 floor=$(measure jackson-floor java -cp "$cp" dev.sidewatch.bench.JacksonStreamingFloor "$file")
 echo "$floor" | report
-norm=$(measure sidewatch-normalize java -jar target/sidewatch.jar normalize "$file")
+norm=$(measure sidewatch-normalize java @deploy/jvm.options -jar target/sidewatch.jar normalize "$file")
 echo "$norm" | report
-small=$(measure sidewatch-normalize-Xmx64m java -Xmx64m -jar target/sidewatch.jar normalize "$file")
+small=$(measure sidewatch-normalize-Xmx64m java @deploy/jvm.options -Xmx64m -jar target/sidewatch.jar normalize "$file")
 echo "$small" | report
 awk -v f="$floor" -v n="$norm" 'BEGIN { split(f, a, " "); split(n, b, " ");
   printf "normalize / floor: cpu %.2fx, wall %.2fx\n", (b[2]+b[3])/(a[2]+a[3]), b[4]/a[4] }'
