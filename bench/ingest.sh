@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 lines=${1:-1000000}; shift || true
-java_opts=("$@")
+java_opts=("$@"); [ ${#java_opts[@]} -gt 0 ] || java_opts=(@deploy/jvm.options) # the launch flags unless told otherwise
 file=bench/data/pino-http-${lines}.log
 [ -f "$file" ] || bash bench/make-pino-http.sh "$file" "$lines" >/dev/null
 [ -f target/sidewatch.jar ] || mvn -B -q -ntp package -DskipTests

@@ -67,6 +67,8 @@ public final class BufferedExporter {
     public static final long DEFAULT_BATCH_BYTES = 4L * 1024 * 1024;
     /** Most events per disk write (one fsync each). */
     static final int WRITE_BATCH = 1024;
+    /** How long the sender waits for a batch to fill once it has a first event: adds at most this to the latency. */
+    static final Duration BATCH_LINGER = Duration.ofMillis(50);
     /** How often a broken disk is tried again. */
     static final Duration DISK_RETRY = Duration.ofSeconds(1);
     /** An exporter that fails by throwing rather than with a result this many times in a row for one batch: dead-letter it. */
@@ -459,7 +461,8 @@ public final class BufferedExporter {
             if (!opened) return;
             while (!abort) {
                 if (draining && writerDone && segments.unackedEvents() == 0) break;
-                SegmentLog.Batch batch = segments.read(settings.batchEvents(), settings.batchBytes(), TimeUnit.MILLISECONDS.toNanos(200));
+                SegmentLog.Batch batch = segments.read(settings.batchEvents(), settings.batchBytes(), TimeUnit.MILLISECONDS.toNanos(200),
+                        draining ? 0 : BATCH_LINGER.toNanos());
                 if (batch.isEmpty()) {
                     updateDiskSaturation();
                     continue;
