@@ -4,12 +4,13 @@
 # 20,000 pino-http lines to the loopback sink of bench/e2e.sh. Use it with -XX:AOTCache=target/sidewatch.aot
 # and the same jar path and JVM flags (the GC and object-header layout must match the training run).
 # JDK 21 has no AOT cache: there, the flags are ignored (deploy/jvm.options has -XX:+IgnoreUnrecognizedVMOptions).
-# Usage: bash bench/aot-cache.sh [OUT] [JVM flags...]   (default OUT target/sidewatch.aot, flags @deploy/jvm.options)
+# Usage: bash bench/aot-cache.sh [OUT] [extra JVM flags...]   (default OUT target/sidewatch.aot; the flags follow
+# @deploy/jvm.options, so a later -XX flag overrides the file's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 out=${1:-target/sidewatch.aot}; shift || true
-flags=("$@"); [ ${#flags[@]} -gt 0 ] || flags=(@deploy/jvm.options)
+extra=("$@")
 [ -f target/sidewatch.jar ] || mvn -B -q -ntp package -DskipTests
 mkdir -p target/bench-classes
 javac -nowarn -cp target/sidewatch.jar -d target/bench-classes bench/java/OtlpSink.java
@@ -30,6 +31,6 @@ admin: {listen: "127.0.0.1:$(free_port)"}
 exporters: {otlp: {endpoint: "http://127.0.0.1:$sink_port"}}
 buffer: {dir: "$work/data"}
 YAML
-java "${flags[@]}" -XX:AOTCacheOutput="$out" -jar target/sidewatch.jar run --stdin --service train --config "$work/train.yaml" \
+java @deploy/jvm.options ${extra[@]+"${extra[@]}"} -XX:AOTCacheOutput="$out" -jar target/sidewatch.jar run --stdin --service train --config "$work/train.yaml" \
   < "$file" > /dev/null 2> "$work/train.log" || { cat "$work/train.log" >&2; exit 1; }
 echo "$out: $(du -m "$out" | cut -f1) MiB, after a training run that exported $(curl -s "http://127.0.0.1:$sink_port/count") log records"
