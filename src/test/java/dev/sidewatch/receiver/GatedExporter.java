@@ -121,6 +121,12 @@ final class GatedExporter implements EventSink, AutoCloseable {
         if (!queue.offer(event, bytes)) dropped.incrementAndGet();
     }
 
+    /** Once every event offered so far has left through the gate: a file receiver checkpoints behind this. */
+    @Override
+    public void whenPersisted(Runnable action) {
+        queue.whenDone(action);
+    }
+
     @Override
     public void whenWritable(Runnable action) {
         queue.whenWritable(action);
