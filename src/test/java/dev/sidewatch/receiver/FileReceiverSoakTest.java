@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       {@code app.log.1}, more lines through the old name as a service's open descriptor would, a new
  *       {@code app.log});</li>
  *   <li>paused in the new {@code app.log}: copytruncate twice ({@code app.log.2}, {@code app.log.3}); in odd
- *       rounds what is written after the first truncation is longer than what had been read, so the file
- *       never looks shorter and only its first bytes tell it was truncated;</li>
+ *       rounds what is written after each truncation is longer than what had been read, so when the reader
+ *       wakes the file does not look shorter and only its first bytes tell it was truncated;</li>
  *   <li>paused again: the receiver is stopped, more lines appended, a new receiver started on the same
  *       checkpoint.</li>
  * </ol>
@@ -96,10 +96,11 @@ class FileReceiverSoakTest {
             exporter.shut();
             writer.append("app.log", BURST);
             awaitPaused();
+            int refill = round % 2 == 1 ? 2 * BURST : 1000;
             writer.copyTruncate("app.log.2");
-            writer.append("app.log", round % 2 == 1 ? 2 * BURST : 1000);
+            writer.append("app.log", refill);
             writer.copyTruncate("app.log.3");
-            writer.append("app.log", 1000);
+            writer.append("app.log", refill);
             exporter.open();
             awaitAll(round, "after copytruncate", writer, lossyRounds);
 
