@@ -7,13 +7,11 @@ import dev.sidewatch.event.Kind;
 import dev.sidewatch.event.Severity;
 import dev.sidewatch.exporter.DenialSpikeDetector;
 import dev.sidewatch.exporter.ExportQueue;
+import dev.sidewatch.exporter.ManualClock;
 import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.Scrape;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,30 +25,7 @@ import org.junit.jupiter.api.Test;
  * every exporter's queue, with the service, the counts and the top permission types.
  */
 class DenialSpikeEventsTest {
-    static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-12-04T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-04T12:00:00Z"));
     private final List<ExportQueue> queues = List.of(new ExportQueue(), new ExportQueue()); // as stdout and OTLP
     private PrometheusMetrics prometheus;
     private EventPipeline pipeline;
