@@ -22,7 +22,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +131,65 @@ class FileReceiverSoakTest {
         exporter.assertAccounting(scrape, FileReceiver.NAME, 0);
     }
 
+    /**
+     * A stop while the gate stays shut, then a restart with a new exporter: the events that only reached the
+     * first exporter's queue are gone, as they would be after a crash of a process whose queue is in memory.
+     * The checkpoint may only cover lines that left through the gate, so the restart reads the rest again.
+     */
+    @Test
+    void stopWhileTheGateStaysShut_checkpointsOnlyWhatLeft_andTheRestartReadsTheRest() throws Exception {
+        var writer = new Writer(Files.createDirectories(dir.resolve("shut")), "s");
+        Path data = dir.resolve("data-shut");
+        String glob = writer.dir + "/app.log*";
+        exporter.open();
+        FileReceiver first = start(glob, data, exporter);
+        writer.append("app.log", 1000);
+        assertThat(exporter.awaitArrival(writer.prefix, 1000, Duration.ofSeconds(20))).isZero();
+        long doneBytes = Files.size(writer.path("app.log"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> checkpointOffset(first) == doneBytes);
+
+        exporter.shut();
+        writer.append("app.log", BURST);
+        awaitPaused();
+        stop(first); // its last checkpoint waits for the gate, gives up after 5 s
+        running.remove(first);
+        assertThat(checkpointOffset(first)).as("checkpoint past lines still queued in front of the shut gate").isEqualTo(doneBytes);
+        Map<String, Integer> before = exporter.arrived();
+
+        try (var second = new GatedExporter()) {
+            second.open();
+            FileReceiver restarted = start(glob, data, second);
+            var all = new HashMap<>(before);
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    all.clear();
+                    all.putAll(before);
+                    second.arrived().forEach((k, v) -> all.merge(k, v, Integer::sum));
+                    return Arrivals.lost(all, writer.prefix, writer.next) == 0;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // reported below
+            }
+            System.out.printf("soak file, stop with the gate shut: %d lines, lost %d, duplicates %d%n", writer.next,
+                    Arrivals.lost(all, writer.prefix, writer.next), Arrivals.duplicates(all));
+            assertThat(Arrivals.missing(all, writer.prefix, writer.next)).as("never arrived").isEmpty();
+            stop(restarted);
+            running.remove(restarted);
+        }
+    }
+
+    private static long checkpointOffset(FileReceiver receiver) throws IOException {
+        Path file = receiver.checkpointFile();
+        if (!Files.exists(file)) return -1;
+        var m = java.util.regex.Pattern.compile("\"offset\":(\\d+)").matcher(Files.readString(file));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     private FileReceiver start(String glob, Path data) {
+        return start(glob, data, exporter);
+    }
+
+    private FileReceiver start(String glob, Path data, GatedExporter exporter) {
         var receiver = new FileReceiver(new FileReceiverConfig(glob, "soak", StartAt.BEGINNING, FileFormat.AUTO), Normalizer.defaults(),
                 exporter, exporter, metrics, "soak", data, new PrintStream(new ByteArrayOutputStream()), 0, TIMING);
         receiver.start();
