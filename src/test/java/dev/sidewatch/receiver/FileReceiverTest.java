@@ -287,6 +287,43 @@ class FileReceiverTest {
         assertThat(sink.messages()).containsExactlyElementsOf(messages(0, 1000));
     }
 
+    /**
+     * Issue 8, point 4 (the copytruncate generation that went missing): the receiver has found a file, taken
+     * its fingerprint, and waits for back-pressure before its first read; meanwhile logrotate copies it,
+     * truncates it, and the service writes a next generation exactly as long. Reading on at the old offset
+     * would take the new generation under the old one's identity and then follow the copy at its end: a
+     * whole generation lost while the checkpoint says the copy was read to its end (the code before
+     * f2e5846 did exactly that). Back-pressure makes the window certain here.
+     */
+    @Test
+    void copyTruncate_andAnEquallyLongRefill_whileTheReaderWaitsBeforeItsFirstRead_losesNoGeneration() throws Exception {
+        Path file = dir.resolve("app.log");
+        sink.saturate(true);
+        append(file, lines(1000, 2000)); // 1,000 lines, the fingerprint a full KiB
+        var counting = new CountingSink(sink);
+        var receiver = new FileReceiver(new FileReceiverConfig(dir + "/app.log*", "api", StartAt.BEGINNING, FileFormat.RAW),
+                Normalizer.defaults(), counting, PersistenceBarrier.IMMEDIATE, metrics.receiver(FileReceiver.NAME, FileReceiver.reasons()),
+                "unknown_service", dir.resolve("data"), log, 0, FAST);
+        receiver.start();
+        running.add(receiver);
+        await().until(() -> counting.refusals() >= 1); // the file is open and its first chunk waits
+        long generation = Files.size(file);
+        Files.copy(file, dir.resolve("app.log.1"), StandardCopyOption.COPY_ATTRIBUTES);
+        try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        }
+        append(file, lines(2000, 3000));
+        assertThat(Files.size(file)).as("the refill is exactly as long").isEqualTo(generation);
+        sink.saturate(false);
+        await().until(() -> sink.size() >= 2000);
+        stop(receiver);
+        List<String> missing = new ArrayList<>(messages(1000, 3000));
+        missing.removeAll(sink.messages());
+        assertThat(missing).as("lines never read (%d); checkpoint %s", missing.size(), Files.readString(receiver.checkpointFile()))
+                .isEmpty();
+        assertThat(sink.messages()).containsExactlyInAnyOrderElementsOf(messages(1000, 3000));
+    }
+
     /** Counts the back-pressure waits that ended still saturated. */
     private static final class CountingSink extends ForwardingEventSink {
         private final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
