@@ -90,7 +90,6 @@ class HttpIngestReceiverSoakTest {
             for (int c = 0; c < CLIENTS; c++) posting.add(client(clients.get(c), "r" + round + "c" + c + "n"));
             await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() - refusedBefore >= CLIENTS);
             assertThat(exporter.arrived()).as("nothing leaves while the gate is shut").isEmpty();
-            assertThat(filler).as("no 200 before the filler's lines left").isNotDone();
             exporter.open();
             filler.get(60, TimeUnit.SECONDS);
             for (CompletableFuture<Void> p : posting) p.get(60, TimeUnit.SECONDS);
