@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * Issue 8: concurrent NDJSON posts while the exporter is held shut, so the receiver answers 429 with
  * {@code Retry-After: 1}; each client honours it and sends the refused body again until it is accepted.
  * Every number must arrive. And bodies aborted half-way (reset or closed with half the declared
- * {@code Content-Length}, or inside a chunk) are never acknowledged, never exported, not even in part.
+ * {@code Content-Length}, or inside a chunk) are never acknowledged, never exported, not even in part;
+ * one whose client goes after the last byte is exported once.
  */
 class HttpIngestReceiverSoakTest {
     static final int ROUNDS = 20;
@@ -192,6 +193,33 @@ class HttpIngestReceiverSoakTest {
         assertThat(scrape.value("sidewatch_rejected_records_total", "receiver", "http", "reason", "invalid_json"))
                 .as("no half line").isZero();
         exporter.assertAccounting(scrape, HttpIngestReceiver.NAME, 0);
+    }
+
+    /**
+     * The other side of the contract: a client that goes after its body's last byte, while the body is decoded
+     * and its answer waits for the gate, gets no answer, but the body was complete and is exported, once.
+     */
+    @Test
+    void aBodyWhoseClientResetsAfterItsLastByte_isExportedOnce() throws Exception {
+        start();
+        exporter.shut();
+        byte[] body = Arrivals.ndjson("complete", 0, 500).getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", receiver.actualPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            await().until(() -> scrape().value("sidewatch_received_records_total", "receiver", "http") == 500);
+            socket.setSoLinger(true, 0);
+        }
+        exporter.open();
+        assertThat(exporter.awaitArrival("complete", 500, Duration.ofSeconds(10))).isZero();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        postUntilAccepted(client, Arrivals.ndjson("after", 0, 10), 10).get(60, TimeUnit.SECONDS);
+        assertThat(exporter.awaitArrival("after", 10, Duration.ofSeconds(10))).isZero();
+        assertThat(Arrivals.duplicates(exporter.arrived())).isZero();
+        exporter.assertAccounting(scrape(), HttpIngestReceiver.NAME, 0);
     }
 
     /**
