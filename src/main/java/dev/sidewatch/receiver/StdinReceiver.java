@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -19,6 +21,11 @@ import java.util.concurrent.Semaphore;
  * {@code runOnContext}, where it is framed, joined and normalised. The thread stops reading while the
  * pipeline is saturated, and at most {@value #CHUNKS_IN_FLIGHT} chunks wait on the context. End of
  * input emits the last line and block and completes {@link #endOfInput()}; the sidecar then shuts down.
+ *
+ * <p>Nothing read is discarded at a stop: the reader hands each chunk over through a queue before it asks
+ * the context to feed it, and the stop feeds whatever is in that queue, also chunks whose task is still
+ * queued behind the stop, before it emits the last line. Only a read still blocked when the stop comes can
+ * return bytes afterwards: bytes written after the stop, said on stderr rather than fed to a finished stream.
  */
 public final class StdinReceiver extends VerticleBase {
     /** The {@code receiver} label. */
@@ -33,6 +40,7 @@ public final class StdinReceiver extends VerticleBase {
     private final long quietMillis;
     private final Promise<Void> endOfInput = Promise.promise();
     private final Semaphore permits = new Semaphore(CHUNKS_IN_FLIGHT);
+    private final Queue<Chunk> handedOver = new ConcurrentLinkedQueue<>();
     private QuietPeriodFlush quiet;
     private volatile boolean stopped;
 
@@ -67,7 +75,10 @@ public final class StdinReceiver extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    /** Emits what was read so far; chunks the reader hands over later are not read from the pipe's point of view. */
+    private record Chunk(byte[] bytes, int length) {
+    }
+
+    /** Feeds every chunk read so far, then emits the last line and block. */
     @Override
     public Future<?> stop() {
         finish();
@@ -81,16 +92,12 @@ public final class StdinReceiver extends VerticleBase {
                 while (!decoder.sink().awaitWritable(Duration.ofSeconds(1))) {
                     if (stopped) return;
                 }
+                if (stopped) return;
                 byte[] chunk = new byte[CHUNK_BYTES];
                 int n = in.read(chunk);
                 if (n < 0) break;
-                context.runOnContext(v -> {
-                    permits.release();
-                    if (stopped) return;
-                    decoder.metrics().bytes(n);
-                    stream.feed(chunk, 0, n);
-                    quiet.activity();
-                });
+                handedOver.add(new Chunk(chunk, n));
+                context.runOnContext(v -> feedHandedOver());
             }
         } catch (IOException e) {
             log.println("sidewatch: stdin: read failed (" + e.getMessage() + "); treating it as end of input");
@@ -104,8 +111,23 @@ public final class StdinReceiver extends VerticleBase {
         });
     }
 
+    /** On the context: feeds the chunks handed over, in order; one task may find several, or none. */
+    private void feedHandedOver() {
+        for (Chunk chunk; (chunk = handedOver.poll()) != null; ) {
+            permits.release();
+            if (stopped) {
+                log.println("sidewatch: stdin: " + chunk.length() + " bytes read after the stop were not taken");
+                continue;
+            }
+            decoder.metrics().bytes(chunk.length());
+            stream.feed(chunk.bytes(), 0, chunk.length());
+            quiet.activity();
+        }
+    }
+
     private void finish() {
         if (stopped) return;
+        feedHandedOver();
         stopped = true;
         if (quiet != null) quiet.cancel();
         stream.finish();

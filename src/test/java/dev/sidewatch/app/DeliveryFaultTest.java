@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sidewatch.exporter.OtlpTestEndpoint;
 import dev.sidewatch.exporter.Scrape;
 import dev.sidewatch.exporter.OtlpTestEndpoint.Answer;
+import dev.sidewatch.telemetry.Arrivals;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,21 +93,11 @@ class DeliveryFaultTest {
                 """.formatted(bufferDir, maxBytes, collectorPort, exportTimeout.toSeconds());
     }
 
-    private static String ndjson(String prefix, int from, int to) {
-        var out = new StringBuilder((to - from) * 40);
-        for (int i = from; i < to; i++) out.append("{\"level\":30,\"msg\":\"").append(prefix).append(i).append("\"}\n");
-        return out.toString();
-    }
-
     /** Log record bodies the collector accepted, with how often each arrived. */
     private static Map<String, Integer> received(OtlpTestEndpoint collector) {
         Map<String, Integer> counts = new HashMap<>();
         for (OtlpTestEndpoint.ReceivedLog log : collector.logs()) counts.merge(log.body(), 1, Integer::sum);
         return counts;
-    }
-
-    private static int duplicates(Map<String, Integer> counts) {
-        return counts.values().stream().mapToInt(n -> n - 1).sum();
     }
 
     /**
@@ -120,10 +112,10 @@ class DeliveryFaultTest {
             Map<String, Integer> counts = received(collector);
             throw new AssertionError("after %s, %d distinct events of %d arrived (%d in all); missing: %s; sidewatch says: %s"
                     .formatted(atMost, counts.size(), n, counts.values().stream().mapToInt(Integer::intValue).sum(),
-                            missing(counts, prefix, n), counters(sidecar)), e);
+                            Arrivals.missing(counts, prefix, n), counters(sidecar)), e);
         }
         Map<String, Integer> counts = received(collector);
-        assertThat(missing(counts, prefix, n)).as("events that never arrived").isEmpty();
+        assertThat(Arrivals.missing(counts, prefix, n)).as("events that never arrived").isEmpty();
         return counts;
     }
 
@@ -139,17 +131,40 @@ class DeliveryFaultTest {
         }
     }
 
-    /** The numbers of {@code prefix0 .. prefix(n-1)} not in {@code counts}, as ranges: "17-230, 4001". */
-    private static String missing(Map<String, Integer> counts, String prefix, int n) {
-        var out = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            if (counts.containsKey(prefix + i)) continue;
-            int from = i;
-            while (i + 1 < n && !counts.containsKey(prefix + (i + 1))) i++;
-            if (!out.isEmpty()) out.append(", ");
-            out.append(from == i ? String.valueOf(i) : from + "-" + i);
-        }
-        return out.toString();
+    /**
+     * Issue 8's invariant, from the sidecar's own {@code /metrics}: every record a receiver counted, plus
+     * those an earlier run left in the disk buffer, was exported, is still buffered or was dropped, counted:
+     * received + from an earlier run = exported + buffered + rejected + dropped. The rejected term is 0 by
+     * construction and so not read from the page: a record refused outright (413, 401, 415, 429, a 400
+     * body, {@code not_an_object}) is never counted as received, and one rejected but kept as text
+     * ({@code invalid_json}, {@code truncated}, {@code invalid_format}) is received and exported like any
+     * other. The counters move a moment after the collector has a batch, so this waits for them to agree.
+     */
+    private static void assertAccounting(SidecarProcess sidecar, long fromEarlierRun) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Scrape s = sidecar.metrics();
+            long received = sum(s.series("sidewatch_received_records_total"));
+            long exported = Math.round(s.value("sidewatch_exported_total", "exporter", "otlp", "signal", "logs"));
+            long buffered = Math.round(s.value("sidewatch_buffer_events", "exporter", "otlp"));
+            long dropped = sum(s.series("sidewatch_dropped_events_total"));
+            assertThat(received + fromEarlierRun).as("received %d + from an earlier run %d = exported %d + buffered %d + dropped %d; %s",
+                            received, fromEarlierRun, exported, buffered, dropped, counters(sidecar))
+                    .isEqualTo(exported + buffered + dropped);
+        });
+    }
+
+    private static void assertAccounting(SidecarProcess sidecar) {
+        assertAccounting(sidecar, 0);
+    }
+
+    private static long sum(Map<String, Double> series) {
+        return Math.round(series.values().stream().mapToDouble(Double::doubleValue).sum());
+    }
+
+    /** What the buffer's start-up line says an earlier run left ("otlp buffer: N events from an earlier run"). */
+    private static long fromEarlierRun(SidecarProcess sidecar) throws IOException {
+        var m = Pattern.compile("otlp buffer: (\\d+) events from an earlier run").matcher(sidecar.stderr());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private static synchronized void report(String fault, int sent, Map<String, Integer> counts, Duration recover) throws IOException {
@@ -157,7 +172,7 @@ class DeliveryFaultTest {
         if (!Files.exists(REPORT)) {
             Files.writeString(REPORT, "| fault | events sent | received (distinct) | duplicates | time to recover |\n|---|---|---|---|---|\n");
         }
-        Files.writeString(REPORT, "| %s | %d | %d | %d | %s |%n".formatted(fault, sent, counts.size(), duplicates(counts),
+        Files.writeString(REPORT, "| %s | %d | %d | %d | %s |%n".formatted(fault, sent, counts.size(), Arrivals.duplicates(counts),
                 recover == null ? "n/a" : "%.1f s".formatted(recover.toMillis() / 1000.0)), StandardOpenOption.APPEND);
     }
 
@@ -175,7 +190,7 @@ class DeliveryFaultTest {
         long downSince = System.nanoTime();
         var refused = new AtomicInteger();
         for (int from = 0; from < OUTAGE_EVENTS; from += 1000) {
-            sidecar.ingestWithRetries(ndjson("a-", from, Math.min(OUTAGE_EVENTS, from + 1000)), refused);
+            sidecar.ingestWithRetries(Arrivals.ndjson("a-", from, Math.min(OUTAGE_EVENTS, from + 1000)), refused);
         }
         // the collector stays down for the outage, and at least until sidewatch has retried a few times
         await().atMost(OUTAGE.plusMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() ->
@@ -192,6 +207,7 @@ class DeliveryFaultTest {
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
         assertThat(sidecar.metric("sidewatch_exported_total", "exporter", "otlp", "signal", "logs")).isEqualTo(OUTAGE_EVENTS);
         assertThat(sidecar.stderr()).contains("export works again");
+        assertAccounting(sidecar);
         report("collector down " + OUTAGE.toSeconds() + " s (connection refused) while events arrive", OUTAGE_EVENTS, counts, recover);
         assertThat(sidecar.terminate()).isZero();
     }
@@ -206,13 +222,14 @@ class DeliveryFaultTest {
         SidecarProcess sidecar = sidecar("b", otlp(collector.port(), dir.resolve("buffer"), 256L << 20), List.of());
         awaitReady(sidecar);
         int n = 5000;
-        sidecar.ingestWithRetries(ndjson("b-", 0, n), new AtomicInteger());
+        sidecar.ingestWithRetries(Arrivals.ndjson("b-", 0, n), new AtomicInteger());
         Map<String, Integer> counts = awaitArrival(collector, sidecar, "b-", n, Duration.ofMinutes(1));
         long refusedAt = collector.requests().stream().filter(r -> r.answer().status() != 200).count();
         assertThat(refusedAt).isEqualTo(4);
-        assertThat(duplicates(counts)).as("refused requests deliver nothing, so nothing arrives twice").isZero();
+        assertThat(Arrivals.duplicates(counts)).as("refused requests deliver nothing, so nothing arrives twice").isZero();
         assertThat(sidecar.metric("sidewatch_export_retries_total", "exporter", "otlp")).isEqualTo(4);
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
+        assertAccounting(sidecar);
         report("collector answers 503 and 429 with Retry-After: 1, four times", n, counts, null);
     }
 
@@ -227,12 +244,13 @@ class DeliveryFaultTest {
         awaitReady(sidecar);
         int n = 2000;
         for (int from = 0; from < n; from += 500) {
-            HttpResponse<String> answer = sidecar.ingest(ndjson("c-", from, from + 500));
+            HttpResponse<String> answer = sidecar.ingest(Arrivals.ndjson("c-", from, from + 500));
             assertThat(answer.statusCode()).as("ingest is not held up by the slow collector").isEqualTo(200);
         }
         Map<String, Integer> counts = awaitArrival(collector, sidecar, "c-", n, Duration.ofMinutes(1));
-        assertThat(duplicates(counts)).isZero();
+        assertThat(Arrivals.duplicates(counts)).isZero();
         assertThat(sidecar.metric("sidewatch_export_retries_total", "exporter", "otlp")).as("2 s is within the 20 s timeout").isZero();
+        assertAccounting(sidecar);
         report("collector takes 2 s per request", n, counts, null);
     }
 
@@ -281,6 +299,7 @@ class DeliveryFaultTest {
         assertThat(atKill).as("killed while the service was still writing").isLessThan(n);
         assertThat(deliveredAtKill).as("killed while sidewatch was still delivering").isLessThan(n);
         assertThat(second.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
+        assertAccounting(second, fromEarlierRun(second));
         report("kill -9 of sidewatch mid-stream (file receiver; " + atKill + " lines written, " + deliveredAtKill
                 + " delivered at the kill), restart", n, counts, recover);
         assertThat(second.terminate()).isZero();
@@ -315,6 +334,7 @@ class DeliveryFaultTest {
             if (r < rotations) rotate(logs, mode, r + 1);
         }
         Map<String, Integer> counts = awaitArrival(collector, sidecar, prefix, n, Duration.ofMinutes(2));
+        assertAccounting(sidecar);
         report("20 rotations during ingest (" + mode.name().toLowerCase().replace('_', '-') + "), glob app.log*", n, counts,
                 Duration.ofNanos(System.nanoTime() - started));
     }
@@ -349,7 +369,7 @@ class DeliveryFaultTest {
         var failure = new AtomicReference<Throwable>();
         Thread client = Thread.ofPlatform().name("f-client").start(() -> {
             try {
-                for (int from = 0; from < n; from += 500) sidecar.ingestWithRetries(ndjson("f-", from, from + 500), refused);
+                for (int from = 0; from < n; from += 500) sidecar.ingestWithRetries(Arrivals.ndjson("f-", from, from + 500), refused);
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -370,6 +390,7 @@ class DeliveryFaultTest {
         Duration recover = Duration.ofNanos(System.nanoTime() - upAt);
         awaitReady(sidecar);
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
+        assertAccounting(sidecar);
         report("buffer full (max_bytes 1 MiB, collector down): HTTP clients got " + refused.get() + " 429s and retried", n, counts, recover);
     }
 
@@ -390,7 +411,7 @@ class DeliveryFaultTest {
         var failure = new AtomicReference<Throwable>();
         Thread client = Thread.ofPlatform().name("g1-client").start(() -> {
             try {
-                sidecar.ingestWithRetries(ndjson("g1-", 0, n), refused);
+                sidecar.ingestWithRetries(Arrivals.ndjson("g1-", 0, n), refused);
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -408,6 +429,7 @@ class DeliveryFaultTest {
         Map<String, Integer> counts = awaitArrival(collector, sidecar, "g1-", n, Duration.ofMinutes(1));
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
         assertThat(sidecar.stderr()).contains("writable again");
+        assertAccounting(sidecar);
         report("buffer directory unwritable (chattr +i), then fixed; " + refused.get() + " 429s meanwhile", n, counts, recover);
     }
 
@@ -425,7 +447,7 @@ class DeliveryFaultTest {
         var failure = new AtomicReference<Throwable>();
         Thread client = Thread.ofPlatform().name("g2-client").start(() -> {
             try {
-                for (int from = 0; from < n; from += 500) sidecar.ingestWithRetries(ndjson("g2-", from, from + 500), refused);
+                for (int from = 0; from < n; from += 500) sidecar.ingestWithRetries(Arrivals.ndjson("g2-", from, from + 500), refused);
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -447,6 +469,7 @@ class DeliveryFaultTest {
         Duration recover = Duration.ofNanos(System.nanoTime() - fixedAt);
         awaitReady(sidecar);
         assertThat(sidecar.metrics().series("sidewatch_dropped_events_total").values()).allMatch(v -> v == 0);
+        assertAccounting(sidecar);
         report("disk full (1 MiB tmpfs, collector down), then grown and collector up; " + refused.get() + " 429s", n, counts, recover);
     }
 

@@ -7,6 +7,7 @@ import dev.sidewatch.config.HostPort;
 import dev.sidewatch.config.HttpReceiverConfig;
 import dev.sidewatch.event.Event;
 import dev.sidewatch.exporter.PrometheusMetrics;
+import dev.sidewatch.exporter.Scrape;
 import dev.sidewatch.pipeline.Normalizer;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -93,5 +94,9 @@ class HttpIngestPersistenceTest {
         assertThat(answer).as("no 200 before the events are safe").isNotDone();
         sink.persist();
         assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        // the accounting invariant with a sink that has no exporter behind it: everything received is held
+        var scrape = new Scrape(prometheus.scrape());
+        assertThat(scrape.value("sidewatch_received_records_total", "receiver", "http")).isEqualTo(sink.events.size());
+        assertThat(scrape.series("sidewatch_rejected_records_total").values()).allMatch(v -> v == 0);
     }
 }
