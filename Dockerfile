@@ -13,6 +13,16 @@ FROM eclipse-temurin:25.0.3_9-jre-noble
 WORKDIR /opt/sidewatch
 COPY --from=build /src/target/sidewatch.jar sidewatch.jar
 COPY deploy/jvm.options deploy/jvm.options
+# A JDK 25 AOT cache (JEP 483/514/515: classes loaded and linked ahead of time, with method profiles), made
+# by a training run on this very image, jar and flags, as the JVM requires: sidewatch normalises the
+# captured logs of examples/logs from stdin and exports them to a closed port. Halves start-up (to
+# /readyz 1.16 -> 0.63 s, CPU 1.36 -> 0.81 s; docs/performance.md) for ~3 MiB more RSS. A JVM that
+# cannot use the cache (other flags) says so on stderr and starts without it.
+COPY deploy/aot-training.yaml deploy/aot-training.yaml
+COPY examples/logs/ /tmp/aot-training/
+RUN cat /tmp/aot-training/*.log \
+      | java @deploy/jvm.options -XX:AOTCacheOutput=sidewatch.aot -jar sidewatch.jar run --stdin --config deploy/aot-training.yaml > /dev/null \
+    && rm -rf /tmp/aot-training /tmp/sidewatch-aot-training
 # the disk buffer and file checkpoints (buffer.dir); mount a volume here to keep them across containers
 RUN mkdir -p /var/lib/sidewatch && chown 10001:10001 /var/lib/sidewatch
 ENV SIDEWATCH_BUFFER__DIR=/var/lib/sidewatch
@@ -24,6 +34,6 @@ USER 10001:10001
 EXPOSE 9464
 # no curl in the image: `sidewatch health` asks /healthz (admin.listen, or SIDEWATCH_ADMIN__LISTEN) and exits 0 or 1
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-  CMD ["java", "@deploy/jvm.options", "-jar", "sidewatch.jar", "health"]
-ENTRYPOINT ["java", "@deploy/jvm.options", "-jar", "sidewatch.jar"]
+  CMD ["java", "@deploy/jvm.options", "-XX:AOTCache=sidewatch.aot", "-jar", "sidewatch.jar", "health"]
+ENTRYPOINT ["java", "@deploy/jvm.options", "-XX:AOTCache=sidewatch.aot", "-jar", "sidewatch.jar"]
 CMD ["run"]

@@ -107,12 +107,14 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void sidewatchConfig_isValid() {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int exit = new Cli(Map.of(), new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8),
-                Clock.systemUTC()).run(new String[] {"validate", "--config", ROOT.resolve("deploy/sidewatch.yaml").toString()});
-        assertThat(exit).as(err::toString).isZero();
+    void sidewatchConfigs_areValid() {
+        for (String config : List.of("deploy/sidewatch.yaml", "deploy/aot-training.yaml")) {
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+            int exit = new Cli(Map.of(), new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8),
+                    Clock.systemUTC()).run(new String[] {"validate", "--config", ROOT.resolve(config).toString()});
+            assertThat(exit).as("%s: %s", config, err).isZero();
+        }
     }
 
     @Test
@@ -195,10 +197,10 @@ class DeploymentFilesTest {
         assertThat(from.get(1)).contains("-jre").doesNotContain("jdk");
         assertThat(dockerfile).containsPattern("(?m)^USER [0-9]+:[0-9]+$")
                 .contains("COPY deploy/jvm.options deploy/jvm.options")
-                .contains("ENTRYPOINT [\"java\", \"@deploy/jvm.options\", \"-jar\", \"sidewatch.jar\"]")
-                .containsPattern("HEALTHCHECK[^\\n]*\\\\\\n\\s+CMD \\[\"java\", \"@deploy/jvm.options\", \"-jar\", \"sidewatch.jar\", \"health\"\\]");
+                .contains("ENTRYPOINT [\"java\", \"@deploy/jvm.options\", \"-XX:AOTCache=sidewatch.aot\", \"-jar\", \"sidewatch.jar\"]")
+                .containsPattern("HEALTHCHECK[^\\n]*\\\\\\n\\s+CMD \\[\"java\", \"@deploy/jvm.options\", \"-XX:AOTCache=sidewatch.aot\", \"-jar\", \"sidewatch.jar\", \"health\"\\]");
         assertThat(dockerfile.lines().filter(l -> !l.startsWith("#"))).noneMatch(l -> l.contains("curl") || l.contains("wget"));
-        for (String copied : List.of("pom.xml", "src", "deploy/jvm.options")) assertThat(ROOT.resolve(copied)).exists();
+        for (String copied : List.of("pom.xml", "src", "deploy/jvm.options", "deploy/aot-training.yaml", "examples/logs")) assertThat(ROOT.resolve(copied)).exists();
         assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).filteredOn(l -> !l.startsWith("#"))
                 .noneMatch(l -> l.startsWith("deploy") || l.startsWith("src") || l.startsWith("pom") || l.startsWith("examples")
                         || l.startsWith("preload"));
