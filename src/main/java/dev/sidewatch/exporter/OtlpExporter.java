@@ -75,14 +75,13 @@ public final class OtlpExporter implements AutoCloseable {
     /** The SDK's exporters log every failure through java.util.logging; sidewatch counts them instead. */
     private static final Logger SDK_LOGGER = Logger.getLogger("io.opentelemetry.exporter");
     /**
-     * The SDK's low-allocation marshalers. Safe here: each export takes a marshaler of its own from the
-     * SDK's pool (a ConcurrentLinkedDeque in SDK 1.67) and resets it only when that export's result
-     * completes, which is after the body was written (JdkHttpSender serialises it before send returns; the
-     * gRPC sender before it answers); the records are built for each call and never changed or kept.
-     * The buffer calls {@link #export} one batch at a time and waits for its result, so a second marshaler
-     * is only made when a retry follows an attempt the buffer gave up waiting for.
+     * The SDK's marshalers that build an object per field: its low-allocation ones (REUSABLE_DATA) halve
+     * what encoding allocates but cost ~30 % more CPU per event, GC included (bench/otlp-encode-cpu.sh;
+     * docs/performance.md). REUSABLE_DATA would be safe here: each export takes a marshaler of its own from
+     * the SDK's pool (a ConcurrentLinkedDeque in SDK 1.67) and resets it only once that export's result
+     * completes, after the body is written, and the records are built per call and never kept.
      */
-    static final MemoryMode MEMORY_MODE = MemoryMode.REUSABLE_DATA;
+    private static final MemoryMode MEMORY_MODE = MemoryMode.IMMUTABLE_DATA;
     private static final Set<GrpcStatusCode> RETRYABLE_GRPC = Set.of(GrpcStatusCode.CANCELLED, GrpcStatusCode.DEADLINE_EXCEEDED,
             GrpcStatusCode.RESOURCE_EXHAUSTED, GrpcStatusCode.ABORTED, GrpcStatusCode.OUT_OF_RANGE,
             GrpcStatusCode.UNAVAILABLE, GrpcStatusCode.DATA_LOSS);
