@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  * (pino-http requests from the golden capture, every hundredth a Node permission denial), normalised, with
  * spans synthesised as {@code traces.synthesize: auto} does, and passed through the disk buffer's codec:
  * <ul>
+ *   <li>{@code bufferEncode}: {@link EventCodec#encode} of every event, as the buffer's writer stores a batch;</li>
  *   <li>{@code decode}: {@link EventCodec#decode} of every record, as the buffer's sender reads a batch;</li>
  *   <li>{@code mapping}: {@link OtlpMapping} alone (every event's log record and span);</li>
  *   <li>{@code encode}: {@link OtlpMapping} and the SDK's marshalers of both requests (logs, spans) into the
@@ -66,6 +67,7 @@ public class OtlpEncodeBenchmark {
     private OtlpMapping mapping;
     private List<byte[]> payloads;
     private List<Event> events;
+    private final EventCodec.Out out = new EventCodec.Out(4096);
     private final LowAllocationLogsRequestMarshaler reusableLogs = new LowAllocationLogsRequestMarshaler();
     private final LowAllocationTraceRequestMarshaler reusableSpans = new LowAllocationTraceRequestMarshaler();
 
@@ -95,6 +97,19 @@ public class OtlpEncodeBenchmark {
         framer.feed(input, 0, input.length);
         framer.finish();
         return lines.stream().filter(l -> l.text().startsWith("{") && l.text().contains(must)).toList();
+    }
+
+    /** @return the bytes written */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int bufferEncode() {
+        int bytes = 0;
+        for (Event e : events) {
+            out.reset();
+            EventCodec.encode(e, out);
+            bytes += out.size();
+        }
+        return bytes;
     }
 
     @Benchmark

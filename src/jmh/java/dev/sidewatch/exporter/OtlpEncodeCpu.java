@@ -22,6 +22,7 @@ public final class OtlpEncodeCpu {
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         OtlpEncodeBenchmark immutable = bench(MemoryMode.IMMUTABLE_DATA), reusable = bench(MemoryMode.REUSABLE_DATA);
         Stage[] stages = {
+                new Stage("buffer encode (EventCodec)", immutable::bufferEncode),
                 new Stage("buffer decode (EventCodec)", () -> immutable.decode().size()),
                 new Stage("OtlpMapping only", immutable::mapping),
                 new Stage("mapping + marshal, IMMUTABLE_DATA", immutable::encode),
