@@ -120,7 +120,7 @@ public final class OtlpExporter implements AutoCloseable {
             }
             httpTraces = null;
         } else {
-            client = JdkHttpSender.newClient(connectTimeout(settings.timeout()));
+            client = JdkHttpSender.newClient(connectTimeout(settings.timeout()), isHttps(settings.logsEndpoint()) || isHttps(traces));
             ComponentLoader loader = JdkHttpSender.loaderWith(JdkHttpSender.provider(client, clock));
             OtlpHttpLogRecordExporterBuilder lb = OtlpHttpLogRecordExporter.builder().setEndpoint(settings.logsEndpoint().toString())
                     .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MEMORY_MODE)
@@ -276,6 +276,10 @@ public final class OtlpExporter implements AutoCloseable {
 
     private static Duration connectTimeout(Duration timeout) {
         return timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
+    }
+
+    private static boolean isHttps(URI endpoint) {
+        return endpoint != null && "https".equalsIgnoreCase(endpoint.getScheme());
     }
 
     private static Map<String, List<String>> listValues(Map<String, String> headers) {

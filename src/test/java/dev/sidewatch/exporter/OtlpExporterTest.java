@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** SPEC 6 mapping as a collector sees it, and the export results a retrying buffer relies on. */
 class OtlpExporterTest {
@@ -407,5 +409,13 @@ class OtlpExporterTest {
         assertThat(JdkHttpSender.retryAfter("Sun, 22 Nov 2026 09:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
         assertThat(JdkHttpSender.retryAfter("soon", clock)).isNull();
         assertThat(JdkHttpSender.retryAfter(null, clock)).isNull();
+    }
+    @Test
+    void plainHttpClient_neverBuildsTheDefaultSslContext_anHttpsOneUsesIt() throws Exception {
+        HttpClient plain = JdkHttpSender.newClient(Duration.ofSeconds(1), false);
+        HttpClient tls = JdkHttpSender.newClient(Duration.ofSeconds(1), true);
+        assertThat(plain.sslContext()).isNotSameAs(javax.net.ssl.SSLContext.getDefault());
+        assertThatThrownBy(() -> plain.sslContext().createSSLEngine()).isInstanceOf(IllegalStateException.class);
+        assertThat(tls.sslContext()).isSameAs(javax.net.ssl.SSLContext.getDefault());
     }
 }
