@@ -16,7 +16,9 @@ script; the table gives the burst and normalize figures as ratios to it. Every f
 Usage: bench/e2e.sh [--full] [--runs N] [--steady S] [--rate R] [--burst N] [--variant 'NAME=FLAGS']...
        [--memory DIR] [--profile DIR]
 A variant's FLAGS are JVM options ('@deploy/jvm.options' reads the file); a token NAME=VALUE without a
-leading '-' is set in the environment instead (MALLOC_ARENA_MAX=2).
+leading '-' is set in the environment instead (MALLOC_ARENA_MAX=2), except SIDEWATCH_BENCH_JAR=PATH, which
+runs that jar instead of target/sidewatch.jar (an A/B of two builds in one script, against one floor). The
+variants take turns run by run, so that each sees the same stretch of a shared machine's load.
 """
 import argparse
 import json
@@ -203,7 +205,7 @@ def send_paced(port, lines, rate, seconds):
     return sent
 
 
-def measure_sidecar(args, sink, jvm, env, burst_file, burst_lines, lines, workdir, tag):
+def measure_sidecar(args, sink, jar, jvm, env, burst_file, burst_lines, lines, workdir, tag):
     ports = {k: free_port() for k in ("http", "tcp", "admin")}
     config = os.path.join(workdir, "sidewatch.yaml")
     with open(config, "w") as f:
@@ -222,7 +224,7 @@ shutdown: {{timeout: 60s}}
     if args.memory:
         extra.append("-XX:NativeMemoryTracking=summary")
     phases = {}
-    cmd = ["java", *jvm, *extra, "-jar", JAR, "run", "--config", config, "--service", "bench"]
+    cmd = ["java", *jvm, *extra, "-jar", jar, "run", "--config", config, "--service", "bench"]
     base = sink.count()
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -344,18 +346,22 @@ def main():
         print(f"floor (Jackson streaming parse, own JVM, defaults): {floor_eps / 1000:.0f} k events/CPU-s, "
               f"peak RSS {median([f[1] for f in floor]):.0f} MiB", flush=True)
         with tempfile.TemporaryDirectory() as workdir:
-            for v, spec in enumerate(variants):
+            parsed = []
+            for spec in variants:
                 name, flags = spec.split("=", 1)
                 jvm, extra_env = split_flags(flags)
-                env = dict(os.environ, **extra_env)
-                runs = []
-                for i in range(args.runs):
-                    cpu, rss, _ = run_process(["java", *jvm, "-jar", JAR, "normalize", burst_file], env=env)
-                    r = measure_sidecar(args, sink, jvm, env, burst_file, burst_lines, lines, workdir, f"v{v}-r{i}")
+                jar = extra_env.pop("SIDEWATCH_BENCH_JAR", JAR)
+                parsed.append((name, jar, jvm, dict(os.environ, **extra_env)))
+            runs = {name: [] for name, *_ in parsed}
+            for i in range(args.runs):
+                for v, (name, jar, jvm, env) in enumerate(parsed):
+                    cpu, rss, _ = run_process(["java", *jvm, "-jar", jar, "normalize", burst_file], env=env)
+                    r = measure_sidecar(args, sink, jar, jvm, env, burst_file, burst_lines, lines, workdir, f"v{v}-r{i}")
                     r["normalize_eps_cpu"] = burst_lines / cpu
-                    runs.append(r)
+                    runs[name].append(r)
                     print(f"  {name} run {i + 1}: " + ", ".join(f"{k} {val:.3g}" for k, val in r.items()), flush=True)
-                results[name] = {k: median([r[k] for r in runs]) for k in runs[0]}
+            for name, rs in runs.items():
+                results[name] = {k: median([r[k] for r in rs]) for k in rs[0]}
     finally:
         sink.close()
 

@@ -2,6 +2,7 @@ package dev.sidewatch.event;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -385,6 +386,14 @@ public final class EventCodec {
                 return;
             }
             int n = s.length();
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            if (utf8.length == n && exact(s, utf8)) {
+                writeVarLong(n + 1L);
+                ensure(n);
+                System.arraycopy(utf8, 0, buf, size, n);
+                size += n;
+                return;
+            }
             int bytes = 0;
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
@@ -419,6 +428,20 @@ public final class EventCodec {
                 }
             }
             size = p;
+        }
+
+        /**
+         * Whether {@code utf8}, the JDK's encoding of {@code s} in as many bytes as it has chars, is the
+         * encoding above: every char became one byte, so each was ASCII or an unpaired surrogate, which
+         * the JDK replaces with {@code '?'} where ours keeps three bytes of its own. A {@code '?'} byte that
+         * was a {@code '?'} char is fine. The fast path of {@link #writeString}: the JDK's encoder is many
+         * times quicker than the loop over chars (under C1 above all), and most log text is ASCII.
+         */
+        private static boolean exact(String s, byte[] utf8) {
+            for (int i = 0; i < utf8.length; i++) {
+                if (utf8[i] == '?' && s.charAt(i) != '?') return false;
+            }
+            return true;
         }
     }
 
@@ -512,7 +535,7 @@ public final class EventCodec {
                 }
             }
             if (ascii) {
-                String s = new String(buf, pos, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+                String s = new String(buf, pos, n, StandardCharsets.ISO_8859_1);
                 pos = stop;
                 return s;
             }

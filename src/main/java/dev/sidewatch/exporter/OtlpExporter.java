@@ -74,6 +74,14 @@ public final class OtlpExporter implements AutoCloseable {
     static final String GRPC_TRACE_METHOD = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
     /** The SDK's exporters log every failure through java.util.logging; sidewatch counts them instead. */
     private static final Logger SDK_LOGGER = Logger.getLogger("io.opentelemetry.exporter");
+    /**
+     * The SDK's marshalers that build an object per field: its low-allocation ones (REUSABLE_DATA) halve
+     * what encoding allocates but cost ~30 % more CPU per event, GC included (bench/otlp-encode-cpu.sh;
+     * docs/performance.md). REUSABLE_DATA would be safe here: each export takes a marshaler of its own from
+     * the SDK's pool (a ConcurrentLinkedDeque in SDK 1.67) and resets it only once that export's result
+     * completes, after the body is written, and the records are built per call and never kept.
+     */
+    private static final MemoryMode MEMORY_MODE = MemoryMode.IMMUTABLE_DATA;
     private static final Set<GrpcStatusCode> RETRYABLE_GRPC = Set.of(GrpcStatusCode.CANCELLED, GrpcStatusCode.DEADLINE_EXCEEDED,
             GrpcStatusCode.RESOURCE_EXHAUSTED, GrpcStatusCode.ABORTED, GrpcStatusCode.OUT_OF_RANGE,
             GrpcStatusCode.UNAVAILABLE, GrpcStatusCode.DATA_LOSS);
@@ -97,12 +105,12 @@ public final class OtlpExporter implements AutoCloseable {
         if (settings.protocol() == OtlpProtocol.GRPC) {
             client = null;
             OtlpGrpcLogRecordExporterBuilder lb = OtlpGrpcLogRecordExporter.builder().setEndpoint(settings.logsEndpoint().toString())
-                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA);
+                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MEMORY_MODE);
             settings.logsHeaders().forEach(lb::addHeader);
             logs = lb.build();
             if (traces != null) {
                 OtlpGrpcSpanExporterBuilder sb = OtlpGrpcSpanExporter.builder().setEndpoint(traces.toString())
-                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA);
+                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MEMORY_MODE);
                 settings.tracesHeaders().forEach(sb::addHeader);
                 spans = sb.build();
                 grpcTraces = grpcSender(traces, settings);
@@ -115,13 +123,13 @@ public final class OtlpExporter implements AutoCloseable {
             client = JdkHttpSender.newClient(connectTimeout(settings.timeout()), isHttps(settings.logsEndpoint()) || isHttps(traces));
             ComponentLoader loader = JdkHttpSender.loaderWith(JdkHttpSender.provider(client, clock));
             OtlpHttpLogRecordExporterBuilder lb = OtlpHttpLogRecordExporter.builder().setEndpoint(settings.logsEndpoint().toString())
-                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA)
+                    .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MEMORY_MODE)
                     .setComponentLoader(loader);
             settings.logsHeaders().forEach(lb::addHeader);
             logs = lb.build();
             if (traces != null) {
                 OtlpHttpSpanExporterBuilder sb = OtlpHttpSpanExporter.builder().setEndpoint(traces.toString())
-                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MemoryMode.IMMUTABLE_DATA)
+                        .setTimeout(settings.timeout()).setRetryPolicy(null).setMeterProvider(MeterProvider::noop).setMemoryMode(MEMORY_MODE)
                         .setComponentLoader(loader);
                 settings.tracesHeaders().forEach(sb::addHeader);
                 spans = sb.build();

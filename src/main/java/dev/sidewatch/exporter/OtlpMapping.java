@@ -5,7 +5,6 @@ import dev.sidewatch.event.Kind;
 import dev.sidewatch.pipeline.SpanSynthesizer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.logs.Severity;
@@ -100,13 +99,13 @@ final class OtlpMapping {
         SpanContext parent = parentId == null ? SpanContext.getInvalid()
                 : SpanContext.createFromRemoteParent(e.traceId(), parentId, TraceFlags.getSampled(), TraceState.getDefault());
         boolean serverError = h.statusCode() != null && h.statusCode() >= 500;
-        AttributesBuilder b = Attributes.builder();
-        if (h.method() != null) b.put(HTTP_METHOD, h.method());
+        EventAttributes.Builder b = EventAttributes.builder();
+        b.put(HTTP_METHOD, h.method());
         if (h.statusCode() != null) b.put(HTTP_STATUS, (long) h.statusCode());
-        if (h.path() != null) b.put(URL_PATH, h.path());
-        if (h.route() != null) b.put(HTTP_ROUTE, h.route());
-        if (h.clientIp() != null) b.put(CLIENT_ADDRESS, h.clientIp());
-        if (h.userAgent() != null) b.put(USER_AGENT, h.userAgent());
+        b.put(URL_PATH, h.path());
+        b.put(HTTP_ROUTE, h.route());
+        b.put(CLIENT_ADDRESS, h.clientIp());
+        b.put(USER_AGENT, h.userAgent());
         if (serverError) b.put(ERROR_TYPE, Integer.toString(h.statusCode()));
         return new SynthesizedSpan(name, SpanContext.create(e.traceId(), e.spanId(), TraceFlags.getSampled(), TraceState.getDefault()),
                 parent, serverError ? StatusData.error() : StatusData.unset(), Math.max(0, end - duration), end, b.build(),
@@ -124,59 +123,62 @@ final class OtlpMapping {
     }
 
     private static Attributes attributes(Event e) {
-        AttributesBuilder b = Attributes.builder();
-        for (Map.Entry<String, Object> entry : e.attributes().entrySet()) {
-            if (!entry.getKey().equals(SpanSynthesizer.MARKER)) put(b, entry.getKey(), entry.getValue());
-        }
-        // named parts last, so they win over a same-named leftover
+        // named parts first; a leftover of the same name is left out, so the named part wins
+        EventAttributes.Builder b = EventAttributes.builder();
         Event.HttpInfo h = e.http();
         if (h != null) {
-            if (h.method() != null) b.put(HTTP_METHOD, h.method());
+            b.put(HTTP_METHOD, h.method());
             if (h.statusCode() != null) b.put(HTTP_STATUS, (long) h.statusCode());
-            if (h.path() != null) b.put(URL_PATH, h.path());
-            if (h.route() != null) b.put(HTTP_ROUTE, h.route());
-            if (h.clientIp() != null) b.put(CLIENT_ADDRESS, h.clientIp());
-            if (h.userAgent() != null) b.put(USER_AGENT, h.userAgent());
+            b.put(URL_PATH, h.path());
+            b.put(HTTP_ROUTE, h.route());
+            b.put(CLIENT_ADDRESS, h.clientIp());
+            b.put(USER_AGENT, h.userAgent());
             if (h.durationMs() != null) b.put(HTTP_DURATION, h.durationMs() / 1000d);
         }
         Event.ErrorInfo err = e.error();
         if (err != null) {
-            if (err.type() != null) b.put(EXCEPTION_TYPE, err.type());
-            if (err.message() != null) b.put(EXCEPTION_MESSAGE, err.message());
-            if (err.stack() != null) b.put(EXCEPTION_STACKTRACE, err.stack());
-            if (err.code() != null) b.put(ERROR_CODE, err.code());
+            b.put(EXCEPTION_TYPE, err.type());
+            b.put(EXCEPTION_MESSAGE, err.message());
+            b.put(EXCEPTION_STACKTRACE, err.stack());
+            b.put(ERROR_CODE, err.code());
         }
-        if (e.user() != null && e.user().id() != null) b.put(ENDUSER_ID, e.user().id());
+        if (e.user() != null) b.put(ENDUSER_ID, e.user().id());
         Event.PermissionInfo p = e.permission();
         if (p != null) {
-            if (p.type() != null) b.put(PERMISSION_TYPE, p.type());
-            if (p.resource() != null) b.put(PERMISSION_RESOURCE, p.resource());
-            if (p.source() != null) b.put(PERMISSION_SOURCE, p.source());
+            b.put(PERMISSION_TYPE, p.type());
+            b.put(PERMISSION_RESOURCE, p.resource());
+            b.put(PERMISSION_SOURCE, p.source());
         }
         Event.EventInfo ev = e.event();
         if (ev != null) {
-            if (ev.category() != null) b.put(EVENT_CATEGORY, ev.category());
-            if (ev.name() != null) b.put(EVENT_ACTION, ev.name());
-            if (ev.outcome() != null) b.put(EVENT_OUTCOME, ev.outcome());
-            if (ev.tags() != null) b.put(TAGS, ev.tags());
+            b.put(EVENT_CATEGORY, ev.category());
+            b.put(EVENT_ACTION, ev.name());
+            b.put(EVENT_OUTCOME, ev.outcome());
+            b.put(TAGS, ev.tags());
         }
-        if (e.source() != null && e.source().path() != null) b.put(LOG_FILE_PATH, e.source().path());
+        if (e.source() != null) b.put(LOG_FILE_PATH, e.source().path());
+        boolean named = !b.isEmpty();
+        for (Map.Entry<String, Object> entry : e.attributes().entrySet()) {
+            String key = entry.getKey();
+            if (key.equals(SpanSynthesizer.MARKER) || named && b.has(key)) continue;
+            put(b, key, entry.getValue());
+        }
         return b.build();
     }
 
-    private static void put(AttributesBuilder b, String key, Object value) {
+    private static void put(EventAttributes.Builder b, String key, Object value) {
         switch (value) {
-            case String s -> b.put(key, s);
-            case Boolean bool -> b.put(key, bool);
-            case Integer i -> b.put(key, (long) i);
-            case Long l -> b.put(key, l);
-            case Double d -> b.put(key, d);
+            case String s -> b.put(AttributeKey.stringKey(key), s);
+            case Boolean bool -> b.put(AttributeKey.booleanKey(key), bool);
+            case Integer i -> b.put(AttributeKey.longKey(key), (long) i);
+            case Long l -> b.put(AttributeKey.longKey(key), l);
+            case Double d -> b.put(AttributeKey.doubleKey(key), d);
             case BigInteger bi -> {
-                if (bi.bitLength() < 64) b.put(key, bi.longValue());
-                else b.put(key, bi.toString());
+                if (bi.bitLength() < 64) b.put(AttributeKey.longKey(key), bi.longValue());
+                else b.put(AttributeKey.stringKey(key), bi.toString());
             }
-            case BigDecimal bd -> b.put(key, bd.doubleValue());
-            case Number n -> b.put(key, n.doubleValue());
+            case BigDecimal bd -> b.put(AttributeKey.doubleKey(key), bd.doubleValue());
+            case Number n -> b.put(AttributeKey.doubleKey(key), n.doubleValue());
             case null, default -> b.put(AttributeKey.valueKey(key), value(value));
         }
     }

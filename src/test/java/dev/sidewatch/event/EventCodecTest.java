@@ -65,6 +65,30 @@ class EventCodecTest {
     }
 
     @Test
+    void strings_asciiWithQuestionMarksAndLoneSurrogatesComeBackUnchanged() throws Exception {
+        // one char per byte in the JDK's UTF-8, where it writes '?' for a lone surrogate: the codec must not
+        for (String text : List.of("why?", "?\ud800", "\udc00?x", "a?b\ud800?", "", "?")) {
+            Event event = new Event(null, Instant.EPOCH, "api", Severity.INFO, 9, Kind.LOG, text, null, null, null, null,
+                    null, null, null, Map.of("k?", text), null);
+            byte[] bytes = EventCodec.encode(event);
+            assertThat(EventCodec.decode(bytes, 0, bytes.length)).as(text).isEqualTo(event);
+        }
+        byte[] bytes = EventCodec.encode(new Event(null, Instant.EPOCH, "api", Severity.INFO, 9, Kind.LOG, "x?\ud800",
+                null, null, null, null, null, null, null, Map.of(), null));
+        assertThat(indexOf(bytes, new byte[] {6, 'x', '?', (byte) 0xED, (byte) 0xA0, (byte) 0x80})).isNotNegative();
+        bytes = EventCodec.encode(new Event(null, Instant.EPOCH, "api", Severity.INFO, 9, Kind.LOG, "why?",
+                null, null, null, null, null, null, null, Map.of(), null));
+        assertThat(indexOf(bytes, new byte[] {5, 'w', 'h', 'y', '?'})).isNotNegative();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) return i;
+        }
+        return -1;
+    }
+
+    @Test
     void roundTrip_minimalEventWithAbsentParts() throws Exception {
         Event event = new Event(null, Instant.EPOCH, null, Severity.INFO, 9, Kind.LOG, null, null, null, null, null,
                 null, new Event.EventInfo(null, null, null, null), null, Map.of(), null);
