@@ -16,7 +16,8 @@ script; the table gives the burst and normalize figures as ratios to it. Every f
 Usage: bench/e2e.sh [--full] [--runs N] [--steady S] [--rate R] [--burst N] [--variant 'NAME=FLAGS']...
        [--memory DIR] [--profile DIR]
 A variant's FLAGS are JVM options ('@deploy/jvm.options' reads the file); a token NAME=VALUE without a
-leading '-' is set in the environment instead (MALLOC_ARENA_MAX=2).
+leading '-' is set in the environment instead (MALLOC_ARENA_MAX=8 overrides the 2 that bench/e2e.sh exports,
+as the image does).
 """
 import argparse
 import json
