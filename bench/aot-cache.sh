@@ -8,6 +8,7 @@
 # @deploy/jvm.options, so a later -XX flag overrides the file's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export MALLOC_ARENA_MAX=2 # as the image, compose and the manifests set it (glibc's arenas bounded)
 . scripts/jdk.sh
 out=${1:-target/sidewatch.aot}; shift || true
 extra=("$@")

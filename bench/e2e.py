@@ -16,9 +16,10 @@ script; the table gives the burst and normalize figures as ratios to it. Every f
 Usage: bench/e2e.sh [--full] [--runs N] [--steady S] [--rate R] [--burst N] [--variant 'NAME=FLAGS']...
        [--memory DIR] [--profile DIR]
 A variant's FLAGS are JVM options ('@deploy/jvm.options' reads the file); a token NAME=VALUE without a
-leading '-' is set in the environment instead (MALLOC_ARENA_MAX=2), except SIDEWATCH_BENCH_JAR=PATH, which
-runs that jar instead of target/sidewatch.jar (an A/B of two builds in one script, against one floor). The
-variants take turns run by run, so that each sees the same stretch of a shared machine's load.
+leading '-' is set in the environment instead (MALLOC_ARENA_MAX=8 overrides the 2 that bench/e2e.sh exports,
+as the image does), except SIDEWATCH_BENCH_JAR=PATH, which runs that jar instead of target/sidewatch.jar (an
+A/B of two builds in one script, against one floor). The variants take turns run by run, so that each sees
+the same stretch of a shared machine's load.
 """
 import argparse
 import json

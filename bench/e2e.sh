@@ -4,6 +4,7 @@
 # Usage: bash bench/e2e.sh [--full] [--runs N] [--variant 'NAME=FLAGS']... (bench/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export MALLOC_ARENA_MAX=2 # as the image, compose and the manifests set it (glibc's arenas bounded)
 . scripts/jdk.sh
 [ -f target/sidewatch.jar ] || mvn -B -q -ntp package -DskipTests
 mkdir -p target/bench-classes

@@ -9,6 +9,7 @@
 # Usage: bash bench/ingest.sh [LINES] [JAVA_OPTS...]   e.g. bash bench/ingest.sh 1000000 -Xmx256m
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export MALLOC_ARENA_MAX=2 # as the image, compose and the manifests set it (glibc's arenas bounded)
 . scripts/jdk.sh
 lines=${1:-1000000}; shift || true
 java_opts=("$@"); [ ${#java_opts[@]} -gt 0 ] || java_opts=(@deploy/jvm.options) # the launch flags unless told otherwise

@@ -4,6 +4,7 @@
 # Usage: bash bench/normalize.sh [RUNS]   (medians of RUNS runs each, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export MALLOC_ARENA_MAX=2 # as the image, compose and the manifests set it (glibc's arenas bounded)
 . scripts/jdk.sh
 runs=${1:-3}
 file=bench/data/pino-http-1m.log

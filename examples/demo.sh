@@ -9,6 +9,7 @@
 # Ports: sidewatch's defaults (4318, 5170, 9464) and DEMO_PORT (default 3000) for the service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export MALLOC_ARENA_MAX=2 # as the image, compose and the manifests set it (glibc's arenas bounded)
 . scripts/jdk.sh
 [ -f target/sidewatch.jar ] || { command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq maven; }; mvn -B -q -ntp package -DskipTests; }
 live=1

@@ -25,11 +25,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * It relies on the single consumer reporting batches {@linkplain #done done} in the order it took them.
  */
 public final class ExportQueue {
-    /** Default high-water mark: 8192 events. */
-    public static final int DEFAULT_HIGH_WATER_EVENTS = 8192;
-    /** Default high-water mark: 32 MiB of input. */
-    public static final long DEFAULT_HIGH_WATER_BYTES = 32L * 1024 * 1024;
-    /** The hard limit, as a multiple of the high-water mark. */
+    /**
+     * Default high-water mark: 2048 events, twice the disk writer's batch. An event takes ~3.5-4.5 times its
+     * input on the heap (~1.1 KB for a pino-http line of 315 bytes; docs/performance.md, "Heap bounds").
+     */
+    public static final int DEFAULT_HIGH_WATER_EVENTS = 2048;
+    /**
+     * Default high-water mark: 1 MiB of input, ~5 MiB of heap; at the hard limit at most 4 MiB of input,
+     * ~20 MiB of heap even at 5 times its size: what lets the sidecar run in a 64 MiB heap. More would buy
+     * nothing: the queue only smooths the hand-over to the disk writer, which takes 1024 events at a time.
+     */
+    public static final long DEFAULT_HIGH_WATER_BYTES = 1024L * 1024;
+    /**
+     * The hard limit, as a multiple of the high-water mark. The room above the mark is for what producers
+     * hand on before their next check: a file receiver's 64 KiB chunk of short lines is ~2,000 events.
+     */
     static final int HARD_LIMIT_FACTOR = 4;
 
     /** One queued event and the input bytes it came from. */

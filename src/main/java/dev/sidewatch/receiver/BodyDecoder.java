@@ -23,14 +23,19 @@ import java.util.Map;
  * (or a {@code +json} type) is one JSON object or an array of objects; anything else — NDJSON,
  * {@code text/plain}, no type — is lines, each its own record (JSON or text, Node error blocks joined),
  * never sniffed as one JSON document, so a bad or too-deep line is a text event and never fails the body.
- * May block (it waits for the pipeline every {@value #CHECK_EVERY} records), so it runs on a worker
- * thread, never an event loop.
+ * May block (it waits for the pipeline every {@value #CHECK_EVERY} records or {@value #CHECK_BYTES} bytes
+ * of input, whichever comes first), so it runs on a worker thread, never an event loop.
  */
 final class BodyDecoder {
     /** A JSON array element that is neither an object nor a string. */
     static final String NOT_AN_OBJECT = "not_an_object";
-    /** Records handed on between two back-pressure checks. */
+    /** Records handed on between two back-pressure checks, at most. */
     static final int CHECK_EVERY = 256;
+    /**
+     * Input bytes handed on between two back-pressure checks, about (plus one record, up to 1 MiB): with
+     * large records, 256 of them could be a whole 8 MiB body past the export queue's 1 MiB high-water mark.
+     */
+    static final int CHECK_BYTES = 64 * 1024;
     private static final int LINE_SLICE = 16 * 1024;
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -151,6 +156,7 @@ final class BodyDecoder {
     private static final class CountingSink extends ForwardingEventSink {
         int count;
         private int sinceCheck;
+        private long bytesSinceCheck;
 
         CountingSink(EventSink sink) {
             super(sink);
@@ -160,13 +166,15 @@ final class BodyDecoder {
         public void accept(Event event, int bytes) {
             count++;
             sinceCheck++;
+            bytesSinceCheck += bytes;
             sink.accept(event, bytes);
         }
 
         /** Blocks while the pipeline is saturated, at most {@link #WAIT} per check, then goes on regardless. */
         void pace() throws InterruptedException {
-            if (sinceCheck < CHECK_EVERY) return;
+            if (sinceCheck < CHECK_EVERY && bytesSinceCheck < CHECK_BYTES) return;
             sinceCheck = 0;
+            bytesSinceCheck = 0;
             if (sink.saturated()) sink.awaitWritable(WAIT);
         }
     }

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>SPEC 8: a body over {@code max_body_bytes} gets 413 (checked against {@code Content-Length} before
  * reading, and while reading chunked or compressed bodies); a configured {@code auth_token} is required
  * as {@code Authorization: Bearer <token>} (401 otherwise, compared in constant time); a saturated
- * pipeline, or more than {@value #IN_FLIGHT_FACTOR} × {@code max_body_bytes} of bodies in flight, gets
- * 429 with {@code Retry-After}. Every error body is {@code {"error": "..."}}. Bodies are collected on the
+ * pipeline, or more than {@value #IN_FLIGHT_FACTOR} × {@code max_body_bytes} of bodies in flight (read or
+ * being decoded; one body alone is always let in), gets 429 with {@code Retry-After}. Every error body is {@code {"error": "..."}}. Bodies are collected on the
  * event loop and decoded on the {@code sidewatch-ingest} worker pool, so a large body never blocks other
  * clients; connections idle for {@value #IDLE_TIMEOUT_SECONDS} s are closed. On stop, the server stops
  * accepting and requests in flight get their answer, within the drain timeout.
@@ -55,8 +56,12 @@ public final class HttpIngestReceiver extends VerticleBase {
     public static final String NAME = "http";
     /** Request header naming the service of records that name none. */
     public static final String SERVICE_HEADER = "X-Service-Name";
-    /** Body bytes in flight (read or being decoded), as a multiple of {@code max_body_bytes}. */
-    static final int IN_FLIGHT_FACTOR = 4;
+    /**
+     * Body bytes in flight (read or being decoded), as a multiple of {@code max_body_bytes}: one full-size
+     * body at a time (8 MiB by default, held once on the heap), or smaller ones up to that sum, so the HTTP
+     * receiver's part of a 64 MiB heap stays bounded whatever the clients send at once.
+     */
+    static final int IN_FLIGHT_FACTOR = 1;
     static final int IDLE_TIMEOUT_SECONDS = 60;
     static final String TOO_LARGE = "too_large";
     static final String UNAUTHORIZED = "unauthorized";
@@ -222,40 +227,46 @@ public final class HttpIngestReceiver extends VerticleBase {
         request.exceptionHandler(e -> body.release());
     }
 
-    /** Collects one body within {@code max_body_bytes} and the in-flight budget, then hands it to a worker. */
+    /**
+     * Collects one body within {@code max_body_bytes} and the in-flight budget, then hands it to a worker.
+     * The chunks are copied into one array sized by {@code Content-Length}, which is handed on as it is: the
+     * body is held on the heap once (a {@link Buffer} and its {@code getBytes()} copy would hold it twice).
+     */
     private final class BodyCollector {
         private final RoutingContext ctx;
-        private final Buffer buffer;
         private final BodyHandler handler;
+        private byte[] bytes;
+        private int length;
         private long reserved;
         private boolean failed;
 
         BodyCollector(RoutingContext ctx, long declared, BodyHandler handler) {
             this.ctx = ctx;
             this.handler = handler;
-            this.buffer = Buffer.buffer((int) Math.min(Math.max(declared, 256), config.maxBodyBytes()));
+            this.bytes = new byte[(int) Math.min(declared > 0 ? declared : 256, config.maxBodyBytes())];
         }
 
-        boolean reserve(long bytes) {
-            if (bytes <= 0) return true;
-            long now = inFlightBytes.addAndGet(bytes);
-            if (now > inFlightLimit && now != bytes) {
-                inFlightBytes.addAndGet(-bytes);
+        boolean reserve(long more) {
+            if (more <= 0) return true;
+            long now = inFlightBytes.addAndGet(more);
+            if (now > inFlightLimit && now != more) {
+                inFlightBytes.addAndGet(-more);
                 return false;
             }
-            reserved += bytes;
+            reserved += more;
             return true;
         }
 
         void release() {
             inFlightBytes.addAndGet(-reserved);
             reserved = 0;
+            if (failed) bytes = null;
         }
 
         void chunk(Buffer chunk) {
             if (failed) return;
             metrics.bytes(chunk.length());
-            long size = (long) buffer.length() + chunk.length();
+            long size = (long) length + chunk.length();
             if (size > config.maxBodyBytes()) {
                 failed = true;
                 release();
@@ -268,14 +279,18 @@ public final class HttpIngestReceiver extends VerticleBase {
                 busy(ctx, "too many request bodies in flight");
                 return;
             }
-            buffer.appendBuffer(chunk);
+            if (size > bytes.length) bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max(size, 2L * bytes.length), config.maxBodyBytes()));
+            chunk.getBytes(0, chunk.length(), bytes, length);
+            length = (int) size;
         }
 
         void end() {
             if (failed) return;
+            byte[] body = length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+            bytes = null;
             Future<?> answered;
             try {
-                answered = handler.handle(ctx, buffer.getBytes());
+                answered = handler.handle(ctx, body);
             } catch (RuntimeException e) {
                 answered = Future.failedFuture(e);
             }

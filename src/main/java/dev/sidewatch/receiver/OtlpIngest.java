@@ -19,8 +19,10 @@ import java.time.Duration;
 final class OtlpIngest {
     /** A body that is not valid OTLP. */
     static final String INVALID_OTLP = "invalid_otlp";
-    /** Records handed on between two back-pressure checks. */
+    /** Records handed on between two back-pressure checks, at most... */
     static final int CHECK_EVERY = 256;
+    /** ...and their share of the body's bytes, about: as in {@link BodyDecoder#CHECK_BYTES}. */
+    static final int CHECK_BYTES = BodyDecoder.CHECK_BYTES;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private OtlpIngest() {
@@ -57,13 +59,14 @@ final class OtlpIngest {
         int count = request.getResourceLogsList().stream().flatMap(r -> r.getScopeLogsList().stream())
                 .mapToInt(s -> s.getLogRecordsCount()).sum();
         int bytesEach = count == 0 ? 0 : Math.max(1, body.length / count);
+        int checkEvery = Math.max(1, Math.min(CHECK_EVERY, CHECK_BYTES / Math.max(1, bytesEach)));
         int[] handed = {0};
         InterruptedException[] interrupted = {null};
         OtlpLogDecoder.records(request, fields -> {
             if (interrupted[0] != null) return;
             sink.accept(normalizer.normalizeFields(fields, origin, null), bytesEach);
             metrics.records(1);
-            if (++handed[0] % CHECK_EVERY == 0 && sink.saturated()) {
+            if (++handed[0] % checkEvery == 0 && sink.saturated()) {
                 try {
                     sink.awaitWritable(WAIT);
                 } catch (InterruptedException e) {

@@ -34,11 +34,13 @@ public final class TcpReceiver extends VerticleBase {
     /** Lines normalised between two back-pressure checks, at most. */
     static final int SLICE_LINES = 128;
     /**
-     * Connections served at once; more are closed as they arrive. With {@link #SLICE_LINES} this bounds what
-     * all connections together can add past the export queue's high-water mark (128 × 128 events, half
-     * the room before its hard limit), and what half-received lines can hold (1 MiB each).
+     * Connections served at once (a sidecar's are its own service's log pipes); more are closed as they
+     * arrive. With {@link #SLICE_LINES} and {@link #SLICE_BYTES} this bounds what all connections together
+     * can add past the export queue's high-water mark (16 × 128 events and 16 × 16 KiB, a third and a
+     * twelfth of the default room before its hard limit), and what half-received lines can hold on the heap
+     * (1 MiB each, 16 MiB in all).
      */
-    static final int MAX_CONNECTIONS = 128;
+    static final int MAX_CONNECTIONS = 16;
     /** {@code sidewatch_rejected_records_total} reason: a connection refused because {@link #MAX_CONNECTIONS} are open. */
     public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
     /** Idle connections are closed after this many minutes. */

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class DeploymentFilesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+    /** How a script that starts sidewatch sets the image's glibc arena cap. */
+    private static final Pattern ARENAS = Pattern.compile("(?m)^export MALLOC_ARENA_MAX=2\\b");
 
     private static JsonNode yaml(String path) throws IOException {
         Path file = ROOT.resolve(path);
@@ -198,12 +200,18 @@ class DeploymentFilesTest {
         assertThat(dockerfile).containsPattern("(?m)^USER [0-9]+:[0-9]+$")
                 .contains("COPY deploy/jvm.options deploy/jvm.options")
                 .contains("ENTRYPOINT [\"java\", \"@deploy/jvm.options\", \"-XX:AOTCache=sidewatch.aot\", \"-jar\", \"sidewatch.jar\"]")
-                .containsPattern("HEALTHCHECK[^\\n]*\\\\\\n\\s+CMD \\[\"java\", \"@deploy/jvm.options\", \"-XX:AOTCache=sidewatch.aot\", \"-jar\", \"sidewatch.jar\", \"health\"\\]");
+                .containsPattern("HEALTHCHECK[^\\n]*\\\\\\n\\s+CMD \\[\"java\", \"@deploy/jvm.options\", \"-XX:AOTCache=sidewatch.aot\", \"-jar\", \"sidewatch.jar\", \"health\"\\]")
+                .containsPattern("(?m)^ENV MALLOC_ARENA_MAX=2$");
         assertThat(dockerfile.lines().filter(l -> !l.startsWith("#"))).noneMatch(l -> l.contains("curl") || l.contains("wget"));
         for (String copied : List.of("pom.xml", "src", "deploy/jvm.options", "deploy/aot-training.yaml", "examples/logs")) assertThat(ROOT.resolve(copied)).exists();
         assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).filteredOn(l -> !l.startsWith("#"))
                 .noneMatch(l -> l.startsWith("deploy") || l.startsWith("src") || l.startsWith("pom") || l.startsWith("examples")
                         || l.startsWith("preload"));
+    }
+
+    @Test
+    void composeSidewatch_boundsGlibcArenas_asTheImageDoes() throws IOException {
+        assertThat(compose().at("/sidewatch/environment/MALLOC_ARENA_MAX").asText()).isEqualTo("2");
     }
 
     @Test
@@ -217,21 +225,27 @@ class DeploymentFilesTest {
         assertThat(flags).anySatisfy(flag -> assertThat(flag).startsWith("-Xmx"));
     }
 
-    /** Every script that starts the jar does it through deploy/jvm.options. */
+    /** Every script that starts the jar does it through deploy/jvm.options, with the image's MALLOC_ARENA_MAX. */
     @Test
     void everyScriptLaunchingTheJar_usesJvmOptions() throws IOException {
         Pattern javaJar = Pattern.compile("\\bjava\\b([^\\n]*?)-jar\\b");
         List<String> checked = new ArrayList<>();
         try (Stream<Path> files = Stream.of("examples", "bench", "scripts").flatMap(d -> list(ROOT.resolve(d)))) {
             for (Path script : files.filter(f -> f.toString().endsWith(".sh")).toList()) {
-                Matcher m = javaJar.matcher(Files.readString(script));
+                String text = Files.readString(script);
+                Matcher m = javaJar.matcher(text);
+                boolean launches = false;
                 while (m.find()) {
+                    launches = true;
                     checked.add(script.getFileName() + ":" + m.group());
                     assertThat(m.group(1)).as("%s: %s", script, m.group()).contains("@deploy/jvm.options");
                 }
+                if (launches) assertThat(text).as("%s sets the image's environment", script).containsPattern(ARENAS);
             }
         }
         assertThat(checked).hasSizeGreaterThanOrEqualTo(5);
+        // bench/e2e.sh starts the jar from bench/e2e.py, which passes its environment on
+        assertThat(Files.readString(ROOT.resolve("bench/e2e.sh"))).containsPattern(ARENAS);
     }
 
     private static Stream<Path> list(Path dir) {

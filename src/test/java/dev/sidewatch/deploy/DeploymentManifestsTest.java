@@ -63,6 +63,9 @@ class DeploymentManifestsTest {
         assertThat(sidecar.at("/resources/requests/memory").asText()).isNotEmpty();
         assertThat(sidecar.at("/resources/limits/memory").asText()).isNotEmpty();
         assertThat(sidecar.at("/securityContext/runAsUser").asInt()).isEqualTo(10001);
+        Map<String, String> env = new HashMap<>();
+        sidecar.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(env).as("as the image sets it").containsEntry("MALLOC_ARENA_MAX", "2");
     }
 
     @Test

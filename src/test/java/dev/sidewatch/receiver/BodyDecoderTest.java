@@ -8,6 +8,10 @@ import dev.sidewatch.exporter.PrometheusMetrics;
 import dev.sidewatch.exporter.Scrape;
 import dev.sidewatch.pipeline.Normalizer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -185,5 +189,46 @@ class BodyDecoderTest {
             "application/x-ndjson|false", "text/plain|false", "application/jsonl|false", "text/json-ish|false"})
     void jsonContentTypes(String contentType, boolean json) {
         assertThat(BodyDecoder.isJson(contentType)).isEqualTo(json);
+    }
+
+    /** Saturated throughout; notes how many input bytes each back-pressure check came after. */
+    private static final class SaturatedSink extends ForwardingEventSink {
+        final List<Long> bytesBeforeEachCheck = new ArrayList<>();
+        private long bytes;
+
+        SaturatedSink(EventSink sink) {
+            super(sink);
+        }
+
+        @Override
+        public void accept(Event event, int size) {
+            bytes += size;
+            sink.accept(event, size);
+        }
+
+        @Override
+        public boolean saturated() {
+            return true;
+        }
+
+        @Override
+        public boolean awaitWritable(Duration timeout) {
+            bytesBeforeEachCheck.add(bytes);
+            bytes = 0;
+            return true;
+        }
+    }
+
+    @Test
+    void largeRecords_areCheckedForBackPressureByBytes_notOnlyEvery256Records() throws Exception {
+        var saturated = new SaturatedSink(sink);
+        String record = "{\"msg\":\"" + "r".repeat(20 * 1024) + "\"}";
+        String body = "[" + String.join(",", Collections.nCopies(40, record)) + "]";
+        var result = BodyDecoder.decode(body.getBytes(StandardCharsets.UTF_8), "application/json", Normalizer.defaults(), saturated,
+                prometheus.receiver("http", HttpIngestReceiver.reasons()), origin);
+        assertThat(result.accepted()).isEqualTo(40);
+        // 40 records of 20 KiB: 256 records per check alone would hand on all 800 KiB before the first
+        assertThat(saturated.bytesBeforeEachCheck).hasSizeGreaterThanOrEqualTo(10)
+                .allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(BodyDecoder.CHECK_BYTES + record.length()));
     }
 }
