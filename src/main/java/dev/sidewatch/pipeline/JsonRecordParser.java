@@ -3,6 +3,7 @@ package dev.sidewatch.pipeline;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,14 +14,23 @@ import java.util.Map;
 /**
  * Parses one line that should hold exactly one JSON object into mutable maps and lists, in a single
  * streaming pass. Returns null (the caller keeps the line as text) for anything else: invalid JSON, a
- * top-level number, string or array, trailing content, or nesting deeper than {@link #MAX_DEPTH}.
+ * top-level number, string or array, trailing content, nesting deeper than {@link #MAX_DEPTH}, or more
+ * than {@link #MAX_TOKENS} tokens.
  * Duplicate keys: the last value wins, as in JavaScript's JSON.parse. Integers beyond 64 bits stay
  * exact as BigInteger.
  */
 public final class JsonRecordParser {
     /** SPEC 8: JSON nested deeper than 64 levels is kept as text. */
     public static final int MAX_DEPTH = 64;
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * A record of more JSON tokens than this is kept as text. A line under the 1 MiB cut can otherwise
+     * parse into far more heap than it has bytes (an array of 300,000 empty objects in 900 KB: ~26 bytes
+     * of heap per input byte), enough to stop the JVM; and since the line is already in the disk buffer,
+     * to stop it again after every restart. Real log records have tens to a few thousand tokens.
+     */
+    public static final long MAX_TOKENS = 20_000;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build()).build();
 
     private JsonRecordParser() {
     }

@@ -522,4 +522,15 @@ class NormalizerTest {
         assertThat(e.http()).isNull();
         assertThat(e.attributes()).containsEntry("path", "/etc/app.conf");
     }
+    @Test
+    void aRecordOfMoreTokensThanTheCap_isKeptAsText_oneUnderItIsParsed() {
+        String many = "{\"a\":[" + "{},".repeat(20_000) + "{}]}";
+        Event text = line(many);
+        assertThat(text.message()).isEqualTo(many);
+        assertThat(text.attributes()).doesNotContainKey("a");
+        int under = (int) (JsonRecordParser.MAX_TOKENS - 8) / 2;
+        Event parsed = line("{\"msg\":\"ok\",\"a\":[" + "{},".repeat(under - 1) + "{}]}");
+        assertThat(parsed.message()).isEqualTo("ok");
+        assertThat((List<?>) parsed.attributes().get("a")).hasSize(under);
+    }
 }
