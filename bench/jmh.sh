@@ -14,5 +14,7 @@ bench=NormalizeBenchmark
 if [ $# -gt 0 ] && [[ $1 != -* ]]; then bench=$1; shift; fi
 mvn -B -q -ntp -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/jmh-classpath.txt >/dev/null
-exec java -cp "target/test-classes:target/classes:$(cat target/jmh-classpath.txt)" org.openjdk.jmh.Main \
+# JMH_JAVA_OPTS: options for JMH's own JVM (bench/smoke.sh passes -Djmh.ignoreLock=true: a smoke run asserts
+# no figure, so another JMH run on the machine must not stop it)
+exec java ${JMH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/jmh-classpath.txt)" org.openjdk.jmh.Main \
   -prof gc "$@" "\\.$bench\\."
