@@ -36,7 +36,8 @@ public final class Redactor {
     private final boolean enabled;
     private final Set<String> allowKeys;
     private final Pattern extraKeys;
-    private final List<Rule> valueRules;
+    /** An array: a List's iterator is an allocation per string under C1 (deploy/jvm.options), which has no escape analysis. */
+    private final Rule[] valueRules;
     private final Map<String, Boolean> keyCache = new ConcurrentHashMap<>();
 
     record Rule(String name, String hint, Pattern pattern) {
@@ -51,7 +52,7 @@ public final class Redactor {
         for (int i = 0; i < extraPatterns.size(); i++) {
             rules.add(new Rule("extra_pattern", null, Pattern.compile(extraPatterns.get(i))));
         }
-        this.valueRules = List.copyOf(rules);
+        this.valueRules = rules.toArray(Rule[]::new);
     }
 
     public static Redactor defaults() {

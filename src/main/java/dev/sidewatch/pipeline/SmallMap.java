@@ -50,7 +50,12 @@ final class SmallMap extends AbstractMap<String, Object> {
     public Object put(String key, Object value) {
         int i = indexOf(key);
         if (i >= 0) return nodes[i].setValue(value);
-        if (size == nodes.length) nodes = Arrays.copyOf(nodes, Math.max(FIRST_CAPACITY, size * 2));
+        if (size == nodes.length) {
+            // not Arrays.copyOf: for a Node[] it goes through reflection, which C1 does not flatten
+            var grown = new Node[Math.max(FIRST_CAPACITY, size * 2)];
+            System.arraycopy(nodes, 0, grown, 0, size);
+            nodes = grown;
+        }
         nodes[size++] = new Node(key, value);
         modCount++;
         return null;
@@ -89,6 +94,14 @@ final class SmallMap extends AbstractMap<String, Object> {
             n.value = function.apply(n.key, n.value);
             if (modCount != expected) throw new ConcurrentModificationException();
         }
+    }
+
+    /** The value of the first key equal to {@code name} ignoring case, as a scan of the entry set finds it. */
+    Object getIgnoreCase(String name) {
+        for (int i = 0; i < size; i++) {
+            if (name.equalsIgnoreCase(String.valueOf(nodes[i].key))) return nodes[i].value;
+        }
+        return null;
     }
 
     @Override
