@@ -112,10 +112,12 @@ final class SmallMap extends AbstractMap<String, Object> {
     }
 
     private int indexOf(Object key) {
+        // the hash first: C1 (deploy/jvm.options) runs String.equals as a plain loop, and most lookups miss
+        int hash = Objects.hashCode(key);
         Node[] n = nodes;
         for (int i = 0; i < size; i++) {
-            Object k = n[i].key;
-            if (k == key || key != null && key.equals(k)) return i;
+            Node node = n[i];
+            if (node.hash == hash && (node.key == key || key != null && key.equals(node.key))) return i;
         }
         return -1;
     }
@@ -128,10 +130,13 @@ final class SmallMap extends AbstractMap<String, Object> {
 
     private static final class Node implements Entry<String, Object> {
         private final String key;
+        /** The key's hash, in the room the object's alignment leaves anyway. */
+        private final int hash;
         private Object value;
 
         Node(String key, Object value) {
             this.key = key;
+            this.hash = Objects.hashCode(key);
             this.value = value;
         }
 
