@@ -11,8 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses one line that should hold exactly one JSON object into mutable, insertion-ordered maps
- * ({@link SmallMap}, a LinkedHashMap beyond {@link SmallMap#MAX_PARSED} keys) and lists, in a single
+ * Parses one line that should hold exactly one JSON object into mutable maps and lists, in a single
  * streaming pass. Returns null (the caller keeps the line as text) for anything else: invalid JSON, a
  * top-level number, string or array, trailing content, or nesting deeper than {@link #MAX_DEPTH}.
  * Duplicate keys: the last value wins, as in JavaScript's JSON.parse. Integers beyond 64 bits stay
@@ -79,6 +78,7 @@ public final class JsonRecordParser {
         };
     }
 
+    /** An insertion-ordered {@link SmallMap}, or a LinkedHashMap beyond {@link SmallMap#MAX_PARSED} keys. */
     private static Map<String, Object> readObject(JsonParser p, int depth) throws IOException {
         if (depth > MAX_DEPTH) throw new DepthExceeded();
         Map<String, Object> map = new SmallMap();
