@@ -13,12 +13,14 @@ import java.util.Map;
  * taken out; other properties (errno, syscall, …) stay as attributes.
  */
 final class ErrorExtractor {
+    private static final String[] HOLDERS = {"err", "error", "exception"};
+
     private ErrorExtractor() {
     }
 
     @SuppressWarnings("unchecked")
     static ErrorInfo take(Map<String, Object> fields) {
-        for (String key : new String[]{"err", "error", "exception"}) {
+        for (String key : HOLDERS) {
             Object value = fields.get(key);
             if (value instanceof Map<?, ?> raw) {
                 ErrorInfo info = fromMap((Map<String, Object>) raw);

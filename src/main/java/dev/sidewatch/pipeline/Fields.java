@@ -57,7 +57,10 @@ final class Fields {
     static String header(Object headers, String name) {
         if (!(headers instanceof Map<?, ?> map)) return null;
         Object direct = map.get(name);
-        if (direct == null) {
+        // under C1 (deploy/jvm.options) an entry-set iterator is a real allocation, for every header not there
+        if (direct == null && map instanceof SmallMap small) {
+            direct = small.getIgnoreCase(name);
+        } else if (direct == null) {
             for (var entry : map.entrySet()) {
                 if (name.equalsIgnoreCase(String.valueOf(entry.getKey()))) {
                     direct = entry.getValue();

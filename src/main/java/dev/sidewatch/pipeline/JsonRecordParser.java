@@ -88,13 +88,15 @@ public final class JsonRecordParser {
         };
     }
 
+    /** An insertion-ordered {@link SmallMap}, or a LinkedHashMap beyond {@link SmallMap#MAX_PARSED} keys. */
     private static Map<String, Object> readObject(JsonParser p, int depth) throws IOException {
         if (depth > MAX_DEPTH) throw new DepthExceeded();
-        Map<String, Object> map = new LinkedHashMap<>();
+        Map<String, Object> map = new SmallMap();
         String key;
         while ((key = p.nextFieldName()) != null) {
             p.nextToken();
             map.put(key, readValue(p, depth));
+            if (map.size() == SmallMap.MAX_PARSED + 1 && map instanceof SmallMap small) map = new LinkedHashMap<>(small);
         }
         if (p.currentToken() != JsonToken.END_OBJECT) throw new IOException("unterminated object");
         return map;

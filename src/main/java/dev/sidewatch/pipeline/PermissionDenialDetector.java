@@ -76,9 +76,8 @@ final class PermissionDenialDetector {
         String errorMessage = error == null ? null : error.message();
         String code = error == null ? null : error.code();
         if (NODE_CODE.equals(code)) return new PermissionInfo(typeFromFlag(orEmpty(errorMessage) + " " + orEmpty(message)), null, "node");
-        for (String text : new String[]{errorMessage, message}) {
-            if (text != null && text.contains(NODE_CODE)) return new PermissionInfo(typeFromFlag(text), null, "node");
-        }
+        if (errorMessage != null && errorMessage.contains(NODE_CODE)) return new PermissionInfo(typeFromFlag(errorMessage), null, "node");
+        if (message != null && message.contains(NODE_CODE)) return new PermissionInfo(typeFromFlag(message), null, "node");
         PermissionInfo deno = deno(errorType, errorMessage);
         if (deno == null) deno = deno(Fields.string(rest.get("name")), message);
         if (deno != null) return deno;

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +36,8 @@ public final class Redactor {
     private final boolean enabled;
     private final Set<String> allowKeys;
     private final Pattern extraKeys;
-    private final List<Rule> valueRules;
+    /** An array: a List's iterator is an allocation per string under C1 (deploy/jvm.options), which has no escape analysis. */
+    private final Rule[] valueRules;
     private final Map<String, Boolean> keyCache = new ConcurrentHashMap<>();
 
     record Rule(String name, String hint, Pattern pattern) {
@@ -50,7 +52,7 @@ public final class Redactor {
         for (int i = 0; i < extraPatterns.size(); i++) {
             rules.add(new Rule("extra_pattern", null, Pattern.compile(extraPatterns.get(i))));
         }
-        this.valueRules = List.copyOf(rules);
+        this.valueRules = rules.toArray(Rule[]::new);
     }
 
     public static Redactor defaults() {
@@ -93,33 +95,41 @@ public final class Redactor {
     }
 
     /** Redacts a parsed JSON value in place (maps and lists are the parser's own, mutable). */
-    @SuppressWarnings("unchecked")
     public Object redactValue(Object value, Consumer<String> onRedact) {
         if (!enabled) return value;
-        if (value instanceof String s) return redactString(s, onRedact);
-        if (value instanceof Map<?, ?> map) {
-            for (var entry : ((Map<String, Object>) map).entrySet()) {
-                if (sensitiveKey(entry.getKey())) {
-                    if (entry.getValue() != null && !REDACTED.equals(entry.getValue())) {
-                        entry.setValue(REDACTED);
-                        onRedact.accept("key");
-                    }
-                } else {
-                    Object v = entry.getValue();
-                    Object r = redactValue(v, onRedact);
-                    if (r != v) entry.setValue(r);
+        return new InPlace(onRedact).apply(value);
+    }
+
+    /** One redaction pass; {@code replaceAll} walks each map without allocating an iterator for it. */
+    private final class InPlace implements BiFunction<String, Object, Object> {
+        private final Consumer<String> onRedact;
+
+        InPlace(Consumer<String> onRedact) {
+            this.onRedact = onRedact;
+        }
+
+        @SuppressWarnings("unchecked")
+        Object apply(Object value) {
+            if (value instanceof String s) return redactString(s, onRedact);
+            if (value instanceof Map<?, ?> map) {
+                if (!map.isEmpty()) ((Map<String, Object>) map).replaceAll(this);
+            } else if (value instanceof List<?> list) {
+                var l = (List<Object>) list;
+                for (int i = 0; i < l.size(); i++) {
+                    Object v = l.get(i);
+                    Object r = apply(v);
+                    if (r != v) l.set(i, r);
                 }
             }
             return value;
         }
-        if (value instanceof List<?> list) {
-            var l = (List<Object>) list;
-            for (int i = 0; i < l.size(); i++) {
-                Object v = l.get(i);
-                Object r = redactValue(v, onRedact);
-                if (r != v) l.set(i, r);
-            }
+
+        @Override
+        public Object apply(String key, Object value) {
+            if (!sensitiveKey(key)) return apply(value);
+            if (value == null || REDACTED.equals(value)) return value;
+            onRedact.accept("key");
+            return REDACTED;
         }
-        return value;
     }
 }
