@@ -50,6 +50,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def write_config(path, ports, sink_port, buffer_dir):
+    """A sidewatch config on loopback ports, exporting over OTLP/HTTP to the sink on sink_port."""
+    with open(path, "w") as f:
+        f.write(f"""receivers:
+  http: {{listen: "127.0.0.1:{ports['http']}"}}
+  tcp: {{listen: "127.0.0.1:{ports['tcp']}"}}
+admin: {{listen: "127.0.0.1:{ports['admin']}"}}
+exporters: {{otlp: {{endpoint: "http://127.0.0.1:{sink_port}"}}}}
+buffer: {{dir: "{buffer_dir}"}}
+shutdown: {{timeout: 60s}}
+""")
+
+
 def get(url, timeout=2.0):
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return r.status, r.read().decode()
@@ -209,15 +222,7 @@ def send_paced(port, lines, rate, seconds):
 def measure_sidecar(args, sink, jar, jvm, env, burst_file, burst_lines, lines, workdir, tag):
     ports = {k: free_port() for k in ("http", "tcp", "admin")}
     config = os.path.join(workdir, "sidewatch.yaml")
-    with open(config, "w") as f:
-        f.write(f"""receivers:
-  http: {{listen: "127.0.0.1:{ports['http']}"}}
-  tcp: {{listen: "127.0.0.1:{ports['tcp']}"}}
-admin: {{listen: "127.0.0.1:{ports['admin']}"}}
-exporters: {{otlp: {{endpoint: "http://127.0.0.1:{sink.port}"}}}}
-buffer: {{dir: "{workdir}/data-{tag}"}}
-shutdown: {{timeout: 60s}}
-""")
+    write_config(config, ports, sink.port, f"{workdir}/data-{tag}")
     extra = []
     if args.profile:
         extra = [f"-XX:StartFlightRecording=filename={args.profile}/{tag}.jfr,settings=profile,dumponexit=true,"

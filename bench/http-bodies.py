@@ -91,15 +91,7 @@ def main():
     sink = e2e.Sink()
     ports = {k: e2e.free_port() for k in ("http", "tcp", "admin")}
     config = os.path.join(work, "sidewatch.yaml")
-    with open(config, "w") as f:
-        f.write(f"""receivers:
-  http: {{listen: "127.0.0.1:{ports['http']}"}}
-  tcp: {{listen: "127.0.0.1:{ports['tcp']}"}}
-admin: {{listen: "127.0.0.1:{ports['admin']}"}}
-exporters: {{otlp: {{endpoint: "http://127.0.0.1:{sink.port}"}}}}
-buffer: {{dir: "{work}/data"}}
-shutdown: {{timeout: 60s}}
-""")
+    e2e.write_config(config, ports, sink.port, f"{work}/data")
     gc_log = os.path.join(work, "gc.log")
     stderr_path = os.path.join(work, "stderr")
     cmd = ["java", *jvm, f"-Xlog:gc:file={gc_log}", "-jar", e2e.JAR, "run", "--config", config, "--service", "bench"]
