@@ -235,6 +235,7 @@ public final class HttpIngestReceiver extends VerticleBase {
     private final class BodyCollector {
         private final RoutingContext ctx;
         private final BodyHandler handler;
+        private final long declared;
         private byte[] bytes;
         private int length;
         private long reserved;
@@ -243,7 +244,7 @@ public final class HttpIngestReceiver extends VerticleBase {
         BodyCollector(RoutingContext ctx, long declared, BodyHandler handler) {
             this.ctx = ctx;
             this.handler = handler;
-            this.bytes = new byte[(int) Math.min(declared > 0 ? declared : 256, config.maxBodyBytes())];
+            this.declared = declared;
         }
 
         boolean reserve(long more) {
@@ -279,6 +280,8 @@ public final class HttpIngestReceiver extends VerticleBase {
                 busy(ctx, "too many request bodies in flight");
                 return;
             }
+            // allocated at the first chunk, once the budget is reserved: a refused request allocates nothing
+            if (bytes == null) bytes = new byte[(int) Math.min(Math.max(declared, Math.max(size, 256)), config.maxBodyBytes())];
             if (size > bytes.length) bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max(size, 2L * bytes.length), config.maxBodyBytes()));
             chunk.getBytes(0, chunk.length(), bytes, length);
             length = (int) size;
@@ -286,7 +289,7 @@ public final class HttpIngestReceiver extends VerticleBase {
 
         void end() {
             if (failed) return;
-            byte[] body = length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+            byte[] body = bytes == null ? new byte[0] : length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
             bytes = null;
             Future<?> answered;
             try {
